@@ -1,0 +1,1 @@
+"""pa-docs: prior-authorization documentation from payer criteria as data."""

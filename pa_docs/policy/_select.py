@@ -1,0 +1,59 @@
+"""Choose the policy that governs a case."""
+
+from __future__ import annotations
+
+from ..case import Case
+from ..errors import PolicyError
+from ..vocab import vocabulary
+from ._codes import any_match
+from ._model import Policy
+
+
+def _item_key(name: str) -> str:
+    drug = vocabulary().drug(name)
+    return drug.key if drug else name.strip().lower()
+
+
+def applies(policy: Policy, case: Case) -> bool:
+    """Whether the policy covers this case's payer, item, diagnosis and request type."""
+    a = policy.applies_to
+    dx = case.request.diagnosis
+    return (
+        case.coverage.payer in policy.payer_keys
+        and _item_key(case.request.item) in {_item_key(i) for i in a.items}
+        and any_match(dx, a.diagnoses)
+        and not any_match(dx, a.exclude_diagnoses)
+        and case.request.type in policy.request_types
+    )
+
+
+def select_policy(case: Case, policies: dict[str, Policy], policy_id: str | None = None) -> Policy:
+    """The policy named by ``policy_id`` (or the case's ``request.policy``), else the single
+    policy that applies to the case. No match or several matches is a ``PolicyError``."""
+    wanted = policy_id or case.request.policy
+    if wanted:
+        if wanted not in policies:
+            raise PolicyError(f"unknown policy {wanted!r}; known: {', '.join(sorted(policies))}")
+        p = policies[wanted]
+        if case.request.type not in p.request_types:
+            raise PolicyError(
+                f"policy {wanted!r} has no {case.request.type} criteria "
+                f"(it covers: {', '.join(p.request_types)})"
+            )
+        return p
+    found = [p for p in policies.values() if applies(p, case)]
+    if len(found) == 1:
+        return found[0]
+    what = (
+        f"payer {case.coverage.payer!r}, item {case.request.item!r}, "
+        f"diagnosis {case.request.diagnosis}, request type {case.request.type}"
+    )
+    if not found:
+        raise PolicyError(
+            f"no shipped or given policy applies to this case ({what}); name one with --policy. "
+            f"Known policies: {', '.join(sorted(policies))}"
+        )
+    raise PolicyError(
+        f"several policies apply to this case ({what}): {', '.join(p.id for p in found)}; "
+        "choose one with --policy"
+    )

@@ -1,0 +1,155 @@
+"""Load the vocabulary data files once and answer lookups from dictionaries."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+_DATA = resources.files("pa_docs.vocab") / "data"
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _read(name: str) -> Any:
+    return yaml.load((_DATA / name).read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+
+
+def norm(text: str) -> str:
+    """Compare names without regard to case, spacing, or a trailing registered mark."""
+    return " ".join(text.replace("®", "").replace("™", "").lower().split())
+
+
+@dataclass(frozen=True)
+class Test:
+    key: str
+    name: str
+    loinc: tuple[str, ...]
+    unit: str | None = None
+    sleep_test: bool = False
+
+
+@dataclass(frozen=True)
+class Instrument:
+    key: str
+    name: str
+    min: float
+    max: float | None
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class Drug:
+    key: str
+    classes: tuple[str, ...]
+    names: tuple[str, ...] = ()
+    brands: tuple[str, ...] = ()
+    potency: tuple[tuple[str, str | None, int], ...] = ()
+
+    @property
+    def label(self) -> str:
+        return self.key
+
+
+@dataclass
+class Vocabulary:
+    tests: dict[str, Test]
+    instruments: dict[str, Instrument]
+    findings: dict[str, str]
+    encounter_types: dict[str, str]
+    drugs: dict[str, Drug]
+    classes: dict[str, str]
+    topical_forms: frozenset[str]
+    _by_loinc: dict[str, str] = field(default_factory=dict)
+    _by_name: dict[str, str] = field(default_factory=dict)
+    _brand_of: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for t in self.tests.values():
+            for code in t.loinc:
+                self._by_loinc.setdefault(code, t.key)
+        for d in self.drugs.values():
+            for n in (d.key, *d.names, *d.brands):
+                self._by_name[norm(n)] = d.key
+            for b in d.brands:
+                self._brand_of[norm(b)] = d.key
+
+    def test_for_loinc(self, code: str) -> str | None:
+        return self._by_loinc.get(code.strip())
+
+    def drug(self, name: str) -> Drug | None:
+        """The drug a generic, biosimilar or brand name refers to."""
+        key = self._by_name.get(norm(name))
+        return self.drugs[key] if key else None
+
+    def is_brand(self, name: str) -> bool:
+        return norm(name) in self._brand_of
+
+    def is_topical(self, route: str | None, form: str | None) -> bool:
+        words = set(norm(f"{route or ''} {form or ''}").replace(",", " ").split())
+        return bool(words & self.topical_forms)
+
+    def potency(self, drug: Drug, strength: str | None, form: str | None) -> int | None:
+        """The seven-class potency of a topical corticosteroid, or None when not in the table."""
+        if not strength:
+            return None
+        s = _strength(strength)
+        f = norm(form or "")
+        for st, fm, cls in drug.potency:
+            if _strength(st) == s and (fm is None or fm in f):
+                return cls
+        return None
+
+
+def _strength(text: str) -> str:
+    m = re.search(r"(\d+(?:\.\d+)?)\s*%", text)
+    return f"{float(m.group(1)):g}%" if m else norm(text)
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    """The shipped vocabularies (read once per process)."""
+    tests = {
+        k: Test(k, v["name"], tuple(v.get("loinc", [])), v.get("unit"), v.get("sleep_test", False))
+        for k, v in _read("tests.yaml").items()
+    }
+    instruments = {
+        k: Instrument(k, v["name"], v["min"], v["max"], v.get("unit"))
+        for k, v in _read("instruments.yaml").items()
+    }
+    raw = _read("drugs.yaml")
+    potency = raw.get("potency", {})
+    drugs = {
+        k: Drug(
+            k,
+            tuple(v.get("classes", [])),
+            tuple(v.get("names", [])),
+            tuple(v.get("brands", [])),
+            tuple((str(p["strength"]), p.get("form"), int(p["class"])) for p in potency.get(k, [])),
+        )
+        for k, v in raw["drugs"].items()
+    }
+    return Vocabulary(
+        tests=tests,
+        instruments=instruments,
+        findings=_read("findings.yaml"),
+        encounter_types=_read("encounters.yaml"),
+        drugs=drugs,
+        classes=raw["classes"],
+        topical_forms=frozenset(raw["topical_forms"]),
+    )
+
+
+@cache
+def _icd10_codes() -> frozenset[str]:
+    text = (_DATA / "icd10cm_codes.txt").read_text(encoding="ascii")
+    return frozenset(text.split())
+
+
+def is_icd10cm(code: str) -> bool:
+    """Whether ``code`` (with or without its dot) is a code or category of ICD-10-CM."""
+    c = code.strip().upper().replace(".", "")
+    return c in _icd10_codes()
