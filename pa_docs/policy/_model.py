@@ -23,7 +23,7 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
 
-_OPS: dict[str, Callable[[float, float], bool]] = {
+OPS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,
     ">": operator.gt,
     "<=": operator.le,
@@ -52,7 +52,7 @@ class Condition(_Model):
         return v
 
     def test(self, x: float) -> bool:
-        return _OPS[self.op](x, self.value)
+        return OPS[self.op](x, self.value)
 
     def words(self) -> str:
         w = _OP_WORDS[self.op]

@@ -26,6 +26,7 @@ def norm(text: str) -> str:
 @dataclass(frozen=True)
 class Test:
     key: str
+    short: str
     name: str
     loinc: tuple[str, ...]
     unit: str | None = None
@@ -48,10 +49,6 @@ class Drug:
     names: tuple[str, ...] = ()
     brands: tuple[str, ...] = ()
     potency: tuple[tuple[str, str | None, int], ...] = ()
-
-    @property
-    def label(self) -> str:
-        return self.key
 
 
 @dataclass
@@ -113,7 +110,7 @@ def _strength(text: str) -> str:
 def vocabulary() -> Vocabulary:
     """The shipped vocabularies (read once per process)."""
     tests = {
-        k: Test(k, v["name"], tuple(v.get("loinc", [])), v.get("unit"), v.get("sleep_test", False))
+        k: Test(k, v["short"], v["name"], tuple(v.get("loinc", [])), v.get("unit"), v.get("sleep_test", False))
         for k, v in _read("tests.yaml").items()
     }
     instruments = {

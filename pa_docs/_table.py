@@ -1,0 +1,55 @@
+"""Rich tables for the terminal: verdicts and policies."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .check import CheckResult, Status
+from .policy import Policy
+
+STYLE = {Status.met: "green", Status.not_met: "bold red", Status.missing: "yellow"}
+CASE_STYLE = {"ready": "bold green", "gaps": "bold yellow", "not_met": "bold red"}
+
+
+def verdict_table(out: Console, result: CheckResult) -> None:
+    p = result.policy
+    out.print(
+        f"Case {result.case_id} · {result.request_type} request of {result.request_date} · "
+        f"policy {p.id} ({p.number or 'no number'}, {p.version_label})"
+    )
+    t = Table(show_lines=True, expand=True)
+    t.add_column("criterion", no_wrap=True)
+    t.add_column("status", no_wrap=True)
+    t.add_column("reason, and what to do", ratio=1)
+    for v in result.verdicts:
+        body = Text(v.reason)
+        if v.action:
+            body.append("\n→ " + v.action, style="italic")
+        t.add_row(v.id, Text(v.status.value, style=STYLE[v.status]), body)
+    out.print(t)
+    status = result.status.value
+    counts = {s: sum(v.status is s for v in result.verdicts) for s in Status}
+    out.print(
+        Text(f"Status: {status}", style=CASE_STYLE[status]),
+        f"({counts[Status.met]} met, {counts[Status.missing]} missing, "
+        f"{counts[Status.not_met]} not met)",
+    )
+
+
+def policy_view(out: Console, p: Policy) -> None:
+    out.print(Text(f"{p.id} — {p.payer}", style="bold"))
+    out.print(f"{p.title}\nnumber: {p.number or '-'} · version: {p.version_label}\n{p.url}")
+    if p.source_note:
+        out.print(Text(p.source_note, style="italic"))
+    for kind in p.request_types:
+        t = Table(title=f"{kind} criteria", show_lines=True, expand=True)
+        t.add_column("id", no_wrap=True)
+        t.add_column("kind", no_wrap=True)
+        t.add_column("payer's wording", ratio=2)
+        t.add_column("citation", ratio=1)
+        for c in p.criteria(kind):
+            words = c.text + (f"\n[{c.convention.strip()}]" if c.convention else "")
+            t.add_row(c.id, c.kind, words, c.citation)
+        out.print(t)

@@ -1,0 +1,6 @@
+"""The gap checker: met / not_met / missing per criterion, with evidence and actions."""
+
+from ._engine import check_case
+from ._verdict import CaseStatus, CheckResult, Evidence, Status, Verdict
+
+__all__ = ["CaseStatus", "CheckResult", "Evidence", "Status", "Verdict", "check_case"]

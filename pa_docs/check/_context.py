@@ -1,0 +1,174 @@
+"""What every criterion kind needs from a case, computed once per check."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..case import Case, Lab, Treatment
+from ..policy import Policy
+from ..policy._model import DrugMatch
+from ..vocab import Drug, vocabulary
+from ._verdict import Evidence
+
+
+def iso(d: dt.date | None) -> str:
+    return d.isoformat() if d else "undated"
+
+
+@dataclass(frozen=True, slots=True)
+class Therapy:
+    """A treatment record with what the checker derives from it."""
+
+    index: int
+    t: Treatment
+    drug: Drug
+    topical: bool
+
+    @property
+    def ref(self) -> str:
+        return f"treatments[{self.index}]"
+
+    @property
+    def name(self) -> str:
+        return self.t.drug
+
+    def length_days(self, request_date: dt.date) -> int | None:
+        if self.t.start is None:
+            return None
+        return ((self.t.end or request_date) - self.t.start).days
+
+    def is_current(self, request_date: dt.date) -> bool:
+        """Current: started, not from samples, and no end or an end on or after the request date."""
+        t = self.t
+        return (
+            t.source != "sample"
+            and t.start is not None
+            and t.start <= request_date
+            and (t.end is None or t.end >= request_date)
+        )
+
+    def describe(self) -> str:
+        t = self.t
+        bits = [t.drug]
+        if t.strength or t.form:
+            bits.append(" ".join(x for x in (t.strength, t.form) if x))
+        if t.dose:
+            bits.append(t.dose)
+        when = (
+            f"from {iso(t.start)} to {iso(t.end)}"
+            if t.end
+            else (f"since {iso(t.start)}" if t.start else "")
+        )
+        out = ", ".join(bits) + (f" {when}" if when else "")
+        if t.outcome:
+            out += f" ({t.outcome.value.replace('_', ' ')})"
+        return out
+
+    def evidence(self) -> Evidence:
+        return Evidence(self.ref, self.t.start, self.describe())
+
+
+class Context:
+    """A case prepared for checking against one policy."""
+
+    def __init__(self, case: Case, policy: Policy) -> None:
+        v = vocabulary()
+        self.case = case
+        self.policy = policy
+        self.request_date = case.request_date
+        disq = set(policy.disqualify_performed_by)
+        self.labs: list[tuple[int, Lab]] = []
+        self.disqualified: list[tuple[int, Lab]] = []
+        for i, lab in enumerate(case.labs):
+            (self.disqualified if lab.performed_by in disq else self.labs).append((i, lab))
+        self.therapies: list[Therapy] = []
+        self.samples: list[Therapy] = []
+        for i, t in enumerate(case.treatments):
+            drug = v.drug(t.drug)
+            assert drug is not None  # the case model checked it
+            th = Therapy(i, t, drug, v.is_topical(t.route, t.form))
+            (self.samples if t.source == "sample" else self.therapies).append(th)
+        req = v.drug(case.request.item)
+        self.requested = req.key if req else case.request.item.lower()
+
+    def drug_match(self, th: Therapy, m: DrugMatch) -> str | None:
+        """None when the therapy qualifies under ``m``; else why it does not (or '' if unrelated)."""
+        v = vocabulary()
+        if m.drug is not None:
+            key = self.requested if m.drug == "requested" else v.drug(m.drug).key  # type: ignore[union-attr]
+            if th.drug.key != key:
+                return ""
+        else:
+            cls = m.drug_class
+            if cls not in th.drug.classes:
+                return ""
+            both = {"systemic_corticosteroid", "topical_corticosteroid"} <= set(th.drug.classes)
+            if both and (cls == "topical_corticosteroid") != th.topical:
+                return ""
+            if m.max_potency_class is not None:
+                potency = v.potency(th.drug, th.t.strength, th.t.form)
+                if potency is None:
+                    return (
+                        f"{th.name} ({th.ref}) has no potency class in the table for its strength "
+                        "and form"
+                    )
+                if potency > m.max_potency_class:
+                    return (
+                        f"{th.name} {th.t.strength or ''} {th.t.form or ''} is potency class "
+                        f"{potency}, weaker than class {m.max_potency_class}"
+                    ).replace("  ", " ")
+        if m.routes is not None:
+            route = (th.t.route or "").strip().lower()
+            if route not in {r.lower() for r in m.routes}:
+                return (
+                    f"{th.name} ({th.ref}) counts only when taken {' or '.join(m.routes[:2])}; "
+                    f"route recorded: {th.t.route or 'none'}"
+                )
+        return None
+
+    def matching(self, matches: list[DrugMatch]) -> tuple[list[Therapy], list[str]]:
+        """Therapies (not samples) that qualify under any of ``matches``, and why near-misses fail."""
+        found: list[Therapy] = []
+        why: list[str] = []
+        for th in self.therapies:
+            reasons = [self.drug_match(th, m) for m in matches]
+            if any(r is None for r in reasons):
+                found.append(th)
+            else:
+                why.extend(r for r in reasons if r)
+        return found, why
+
+    def samples_of(self, matches: list[DrugMatch]) -> list[Therapy]:
+        return [th for th in self.samples if any(self.drug_match(th, m) is None for m in matches)]
+
+    def start_of(self, matches: list[DrugMatch]) -> Therapy | None:
+        """The therapy whose start anchors a window: the current one, else the latest started."""
+        found = [th for th in self.matching(matches)[0] if th.t.start is not None]
+        if not found:
+            return None
+        current = [th for th in found if th.is_current(self.request_date)]
+        return max(current or found, key=lambda th: th.t.start or dt.date.min)
+
+
+def lab_summary(lab: Lab) -> str:
+    v = vocabulary()
+    name = v.tests[lab.key].short
+    bits = [name]
+    if lab.result:
+        bits.append(lab.result)
+    if lab.value is not None:
+        bits.append(f"{lab.value:g}{' ' + lab.unit if lab.unit else ''}")
+    if lab.events is not None:
+        bits[-1] += ","
+        bits.append(f"{lab.events} events")
+    if lab.context:
+        bits.append(f"at {lab.context}" if lab.context == "rest" else f"during {lab.context}")
+    return " ".join(bits) + f" on {iso(lab.date)}"
+
+
+def drug_names(matches: list[DrugMatch], requested: str) -> str:
+    names = [requested if m.drug == "requested" else m.label() for m in matches]
+    if len(names) <= 2:
+        return " or ".join(names)
+    return ", ".join(names[:-1]) + " or " + names[-1]

@@ -1,0 +1,1 @@
+"""One module per criterion kind; each exposes ``evaluate(rule, ctx) -> Result``."""

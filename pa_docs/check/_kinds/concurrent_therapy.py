@@ -1,0 +1,78 @@
+"""Concurrent therapy: a drug that must be taken alongside (``required``) or must not (``excluded``).
+
+"Current" means started, not from samples, with no end date or one on or after the request date.
+An exclusion matches any current use of a listed drug, whatever it is used for.
+"""
+
+from __future__ import annotations
+
+from ...case import Outcome
+from ...policy._model import ConcurrentTherapyRule
+from .._context import Context, drug_names, iso
+from .._verdict import Result, Status
+
+
+def evaluate(rule: ConcurrentTherapyRule, ctx: Context) -> Result:
+    rd = ctx.request_date
+    names = drug_names(rule.drugs, ctx.requested)
+    found, _ = ctx.matching(rule.drugs)
+    current = [th for th in found if th.is_current(rd)]
+    if rule.mode == "excluded":
+        if current:
+            th = current[0]
+            return Result(
+                Status.not_met,
+                f"{th.describe()} is current therapy; the policy excludes use with {names}.",
+                f"Document that {th.name} has stopped (its end date), or that it will stop before "
+                "the requested drug starts.",
+                [th.evidence() for th in current],
+            )
+        past = f" (past use only: {'; '.join(th.describe() for th in found)})" if found else ""
+        return Result(
+            Status.met,
+            f"No current use of {names} is on record{past}.",
+            evidence=[th.evidence() for th in found],
+        )
+    long_enough = [
+        th for th in current if rule.min_days is None or (th.length_days(rd) or 0) >= rule.min_days
+    ]
+    if long_enough:
+        th = long_enough[0]
+        days = f" ({th.length_days(rd)} days on the request date)" if rule.min_days else ""
+        return Result(
+            Status.met,
+            f"{th.describe()}: ongoing{days}.",
+            evidence=[th.evidence() for th in long_enough],
+        )
+    if rule.or_all_contraindicated:
+        contra = [th for th in found if th.t.outcome is Outcome.contraindication]
+        if contra and all(any(ctx.drug_match(th, m) is None for th in contra) for m in rule.drugs):
+            return Result(
+                Status.met,
+                f"{names} are all contraindicated.",
+                evidence=[th.evidence() for th in contra],
+            )
+    if current:
+        th = current[0]
+        return Result(
+            Status.not_met,
+            f"{th.describe()}: {th.length_days(rd)} days on the request date, fewer than the "
+            f"{rule.min_days} days required.",
+            f"Resubmit once {th.name} has been taken for {rule.min_days} days "
+            f"(from {iso(th.t.start)}).",
+            [th.evidence()],
+        )
+    if found:
+        return Result(
+            Status.not_met,
+            f"No current {names}: {'; '.join(th.describe() for th in found)}.",
+            f"Document current use of {names}"
+            + (", or contraindications to all of them." if rule.or_all_contraindicated else "."),
+            [th.evidence() for th in found],
+        )
+    return Result(
+        Status.missing,
+        f"No record of {names} is on file.",
+        f"Record the current {names} treatment with its start date"
+        + (", or contraindications to all of them." if rule.or_all_contraindicated else "."),
+    )

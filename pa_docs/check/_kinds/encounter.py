@@ -1,0 +1,92 @@
+"""Encounters: a visit of a given type, dated before a test or within days of a treatment start."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ...policy._model import EncounterRule
+from ...vocab import vocabulary
+from .._context import Context, drug_names, iso, lab_summary
+from .._verdict import Evidence, Result, Status
+
+
+def evaluate(rule: EncounterRule, ctx: Context) -> Result:
+    v = vocabulary()
+    types = " or ".join(v.encounter_types[t].lower() for t in rule.types)
+    encounters = sorted(
+        ((i, e) for i, e in enumerate(ctx.case.encounters) if e.type in rule.types),
+        key=lambda x: x[1].date,
+        reverse=True,
+    )
+    lo: dt.date | None = rule.within.start(ctx.request_date) if rule.within else None
+    hi: dt.date | None = None
+    window = f"within {rule.within.words()}" if rule.within else ""
+    anchor_ev: list[Evidence] = []
+    if rule.before_test:
+        tests = [(i, lab) for i, lab in ctx.labs if lab.key in rule.before_test]
+        names = " or ".join(v.tests[t].short for t in rule.before_test)
+        if not tests:
+            return Result(
+                Status.missing,
+                f"No {names} is on record to date the {types} against.",
+                f"Record the {names} result; the {types} must precede it.",
+            )
+        ti, test = max(tests, key=lambda x: x[1].date)
+        hi = test.date - dt.timedelta(days=1)
+        window = f"before the {lab_summary(test)}"
+        anchor_ev = [Evidence(f"labs[{ti}]", test.date, lab_summary(test))]
+    if rule.relative_to:
+        anchor = ctx.start_of(rule.relative_to.start_of)
+        if anchor is None or anchor.t.start is None:
+            what = drug_names(rule.relative_to.start_of, ctx.requested)
+            return Result(
+                Status.missing,
+                f"No start date of {what} is on record to date the {types} against.",
+                f"Record the {what} treatment with its start date.",
+            )
+        s = anchor.t.start
+        lo = s + dt.timedelta(days=rule.relative_to.from_day)
+        if rule.relative_to.to_day is not None:
+            hi = s + dt.timedelta(days=rule.relative_to.to_day)
+        window = (
+            f"between day {rule.relative_to.from_day} ({iso(lo)}) and day "
+            f"{rule.relative_to.to_day} ({iso(hi)}) after {anchor.name} started on {iso(s)}"
+        )
+        anchor_ev = [anchor.evidence()]
+    inside = [(i, e) for i, e in encounters if (lo is None or e.date >= lo) and (hi is None or e.date <= hi)]
+    if not inside:
+        seen = f" (found: {', '.join(f'{e.type} on {iso(e.date)}' for _, e in encounters[:3])})" if encounters else ""
+        return Result(
+            Status.missing,
+            f"No {types} {window} is on record{seen}.",
+            f"Find or document a {types} {window}.",
+            anchor_ev,
+        )
+    if rule.symptoms_improved is not None:
+        good = [(i, e) for i, e in inside if e.symptoms_improved is True]
+        if not good:
+            i, e = inside[0]
+            ev = [Evidence(f"encounters[{i}]", e.date, f"{e.type} on {iso(e.date)}"), *anchor_ev]
+            if any(e.symptoms_improved is False for _, e in inside):
+                return Result(
+                    Status.not_met,
+                    f"The {e.type} on {iso(e.date)} documents that symptoms did not improve.",
+                    "The record does not show improved symptoms on therapy.",
+                    ev,
+                )
+            return Result(
+                Status.missing,
+                f"The {e.type} on {iso(e.date)} does not document whether symptoms improved.",
+                f"Document the symptom response at the visit of {iso(e.date)} "
+                "(encounters: symptoms_improved).",
+                ev,
+            )
+        inside = good
+    i, e = inside[0]
+    note = f": {e.note}" if e.note else ""
+    reason = f"{v.encounter_types[e.type]} on {iso(e.date)}, {window}{note}"
+    return Result(
+        Status.met,
+        reason if reason.endswith(".") else reason + ".",
+        evidence=[Evidence(f"encounters[{i}]", e.date, f"{e.type} on {iso(e.date)}"), *anchor_ev],
+    )

@@ -1,0 +1,96 @@
+"""Step therapy: prior trials of qualifying drugs and how they ended.
+
+Among the records of qualifying drugs (right drug or class, potency, route; never samples), a
+trial counts when its outcome is inadequate response and it lasted the minimum length, or when
+the outcome is intolerance or contraindication (any length). Met when enough distinct drugs
+count; not_met when such records exist and none counts; missing when there is none, or when a
+record lacks its outcome (the specialist must find it).
+"""
+
+from __future__ import annotations
+
+from ...case import Outcome
+from ...policy._model import StepTherapyRule
+from .._context import Context, Therapy, drug_names, iso
+from .._verdict import Result, Status
+
+
+def _counts(rule: StepTherapyRule, ctx: Context, th: Therapy) -> tuple[bool, str]:
+    """Whether one record counts toward the rule, and a few words on why not."""
+    t = th.t
+    if "any" in rule.outcomes:
+        return (t.start is not None, "no start date")
+    if t.outcome is None:
+        return (False, "no outcome recorded")
+    if t.outcome.value not in rule.outcomes:
+        return (False, f"outcome {t.outcome.value.replace('_', ' ')}")
+    if t.outcome is Outcome.contraindication:
+        if rule.contraindication == "all":
+            return (False, "a contraindication counts only to all of the listed agents")
+        if rule.contraindication_drugs is not None and not any(
+            ctx.drug_match(th, m) is None for m in rule.contraindication_drugs
+        ):
+            names = drug_names(rule.contraindication_drugs, ctx.requested)
+            return (False, f"only a contraindication to {names} counts")
+        return (True, "")
+    if t.outcome is Outcome.inadequate_response and rule.min_days:
+        days = th.length_days(ctx.request_date) or 0
+        if days < rule.min_days:
+            return (False, f"{days} days, shorter than the {rule.min_days} days required")
+    return (True, "")
+
+
+def evaluate(rule: StepTherapyRule, ctx: Context) -> Result:
+    names = drug_names(rule.drugs, ctx.requested)
+    found, near = ctx.matching(rule.drugs)
+    counted = [th for th in found if _counts(rule, ctx, th)[0]]
+    if rule.contraindication == "all":
+        contra = [th for th in found if th.t.outcome is Outcome.contraindication]
+        if contra and all(any(ctx.drug_match(th, m) is None for th in contra) for m in rule.drugs):
+            return Result(
+                Status.met,
+                f"Contraindications to all of {names} are documented.",
+                evidence=[th.evidence() for th in contra],
+            )
+    distinct = {th.drug.key for th in counted}
+    if len(distinct) >= rule.count:
+        first = counted[: max(rule.count, 1)]
+        return Result(
+            Status.met,
+            "; ".join(f"{th.describe()}" for th in first) + ".",
+            evidence=[th.evidence() for th in counted],
+        )
+    samples = ctx.samples_of(rule.drugs)
+    aside = [f"{th.name} from samples ({th.ref}) does not count" for th in samples] + near[:2]
+    if not found:
+        extra = f" ({'; '.join(aside)})" if aside else ""
+        return Result(
+            Status.missing,
+            f"No trial of {names} is on record{extra}.",
+            f"Find or document a trial of {names} (drug, dates, dose and outcome)"
+            + ("" if "any" in rule.outcomes else ", or a contraindication")
+            + ".",
+        )
+    why = [f"{th.describe()}: {_counts(rule, ctx, th)[1]}" for th in found if th not in counted]
+    if rule.count > 1 and counted:
+        why.insert(0, f"{len(distinct)} of the {rule.count} drugs required count")
+    no_outcome = [th for th in found if th.t.outcome is None and "any" not in rule.outcomes]
+    reason = "No qualifying trial counts: " + "; ".join(why + aside) + "."
+    evidence = [th.evidence() for th in found]
+    if no_outcome:
+        th = no_outcome[0]
+        return Result(
+            Status.missing,
+            reason,
+            f"Record the outcome of the {th.name} trial started {iso(th.t.start)} "
+            "(inadequate response, intolerance or response) with its end date.",
+            evidence,
+        )
+    length = f" of at least {rule.min_days} days" if rule.min_days else ""
+    return Result(
+        Status.not_met,
+        reason,
+        f"The record shows no qualifying trial of {names}: document a trial{length} with its "
+        "outcome, or a contraindication.",
+        evidence,
+    )
