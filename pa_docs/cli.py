@@ -79,6 +79,93 @@ def check(
     return 0 if result.status is CaseStatus.ready else 1
 
 
+FormatOpt = Annotated[str, typer.Option("--format", help="pdf, docx or html.")]
+OutOpt = Annotated[
+    Path | None, typer.Option("-o", "--output", help="Output file; <case_id>-<kind>.<format> by default.")
+]
+ProfileOpt = Annotated[
+    Path | None, typer.Option("--profile", help="Practice profile (YAML): letterhead and signer.")
+]
+TemplatesOpt = Annotated[
+    Path | None,
+    typer.Option("--templates", help="Folder of templates overriding the shipped ones, file by file."),
+]
+DraftOpt = Annotated[
+    bool, typer.Option("--draft", help="Render a case with gaps, marked DRAFT, gaps on page one.")
+]
+
+
+def _document(
+    kind: str,
+    case: Path,
+    policy: str | None,
+    criteria: list[Path] | None,
+    format: str,
+    output: Path | None,
+    profile: Path | None,
+    templates: Path | None,
+    draft: bool,
+) -> int:
+    from .case import load_case
+    from .check import check_case
+    from .documents import build_letter, build_packet, load_profile
+    from .render import FORMATS, write
+
+    if format not in FORMATS:
+        raise InputError(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
+    if templates is not None and not templates.is_dir():
+        raise InputError("templates folder not found", file=templates)
+    c = load_case(case)
+    pol = _policy_for(c, policy, criteria)
+    result = check_case(c, pol)
+    prof = load_profile(profile) if profile else None
+    if kind == "packet":
+        doc = build_packet(
+            c, pol, result, profile=prof, draft=draft, templates=templates, case_path=case,
+            format=format,
+        )
+    else:
+        doc = build_letter(
+            c, pol, result, profile=prof, draft=draft, templates=templates, case_path=case
+        )
+    target = write(doc, format, output or Path(f"{c.case_id}-{kind}.{format}"))
+    sys.stderr.write(f"wrote {target} ({'DRAFT, ' if draft else ''}policy {pol.id})\n")
+    return 0
+
+
+@app.command()
+def packet(
+    case: CaseArg,
+    policy: PolicyOpt = None,
+    criteria: CriteriaOpt = None,
+    format: FormatOpt = "pdf",
+    output: OutOpt = None,
+    profile: ProfileOpt = None,
+    templates: TemplatesOpt = None,
+    draft: DraftOpt = False,
+) -> int:
+    """Write the submission packet: cover, letter, criteria crosswalk, evidence, attachments.
+
+    A case that is not ready is refused (exit 1) with its gaps, unless --draft.
+    """
+    return _document("packet", case, policy, criteria, format, output, profile, templates, draft)
+
+
+@app.command()
+def letter(
+    case: CaseArg,
+    policy: PolicyOpt = None,
+    criteria: CriteriaOpt = None,
+    format: FormatOpt = "pdf",
+    output: OutOpt = None,
+    profile: ProfileOpt = None,
+    templates: TemplatesOpt = None,
+    draft: DraftOpt = False,
+) -> int:
+    """Write the letter of medical necessity alone (same options as packet)."""
+    return _document("letter", case, policy, criteria, format, output, profile, templates, draft)
+
+
 @criteria_app.command("list")
 def criteria_list(criteria: CriteriaOpt = None) -> int:
     """List the policies: shipped ones and those in --criteria folders."""

@@ -25,7 +25,7 @@ def evaluate(rule: DiagnosisRule, ctx: Context) -> Result:
             since = f", onset {onset.isoformat()}" if onset else ""
             return Result(
                 Status.met,
-                f"{what} is on record{since}, within {wanted}.",
+                f"{what} is on record{since}; the policy covers {wanted}.",
                 evidence=[Evidence(ref, onset, what)],
             )
     if not records:

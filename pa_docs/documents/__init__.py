@@ -1,0 +1,28 @@
+"""Documents: the content model, the template context, and the packet and letter builders."""
+
+from ._blocks import Block, Bullets, Contents, Heading, PageBreak, Paragraph, Run, Table, parse
+from ._build import build, build_letter, build_packet, refuse_unless_ready
+from ._document import Document, Enclosure
+from ._profile import Profile, Signer, default_profile, load_profile
+
+__all__ = [
+    "Block",
+    "Bullets",
+    "Contents",
+    "Document",
+    "Enclosure",
+    "Heading",
+    "PageBreak",
+    "Paragraph",
+    "Profile",
+    "Run",
+    "Signer",
+    "Table",
+    "build",
+    "build_letter",
+    "build_packet",
+    "default_profile",
+    "load_profile",
+    "parse",
+    "refuse_unless_ready",
+]

@@ -1,0 +1,146 @@
+"""Build documents from a checked case: the packet and the letter of medical necessity.
+
+Appeal letters and the peer-to-peer sheet use the same path (:func:`build`) with their own
+template and extra context.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from ..case import Case
+from ..check import CaseStatus, CheckResult
+from ..errors import CaseError, NotReadyError
+from ..policy import Policy
+from ._blocks import parse
+from ._context import input_hash, template_context
+from ._document import Document, Enclosure
+from ._profile import Profile, default_profile
+from ._templates import markup_env, render_template, template_dirs
+
+TITLES = {
+    "packet": "Prior authorization request",
+    "letter": "Letter of medical necessity",
+}
+
+
+def enclosures(case: Case, case_path: str | Path | None) -> list[Enclosure]:
+    """The PDF attachments the case lists, resolved relative to the case file."""
+    base = Path(case_path).resolve().parent if case_path else Path.cwd()
+    out = []
+    for i, a in enumerate(case.attachment_list):
+        p = (base / a.path).resolve()
+        where = {"file": str(case_path) if case_path else None, "field": f"attachments[{i}]"}
+        if not p.is_file():
+            raise CaseError(f"attachment not found: {p}", **where)  # type: ignore[arg-type]
+        with p.open("rb") as fh:
+            if fh.read(5) != b"%PDF-":
+                raise CaseError(f"attachment is not a PDF file: {p}", **where)  # type: ignore[arg-type]
+        out.append(Enclosure(p, a.title or p.stem.replace("-", " ").replace("_", " ")))
+    return out
+
+
+def refuse_unless_ready(result: CheckResult, draft: bool, what: str) -> None:
+    if result.status is not CaseStatus.ready and not draft:
+        raise NotReadyError(
+            f"Case {result.case_id} is not ready for {what} (status {result.status.value}); "
+            "fill these gaps, or pass --draft for a marked draft:",
+            [f"{v.id} ({v.status.value}): {v.action or v.reason}" for v in result.gaps],
+        )
+
+
+def build(
+    kind: str,
+    case: Case,
+    policy: Policy,
+    result: CheckResult,
+    *,
+    template: str,
+    title: str,
+    profile: Profile | None = None,
+    draft: bool = False,
+    templates: Path | None = None,
+    case_path: str | Path | None = None,
+    extra: dict[str, Any] | None = None,
+    hash_parts: tuple[Any, ...] = (),
+    pdf_attachments: bool = False,
+) -> Document:
+    """Render ``template`` to blocks with the case's context; the common path of every document."""
+    profile = profile or default_profile()
+    encl = enclosures(case, case_path)
+    h = hashlib.sha256()
+    for e in encl:
+        h.update(e.path.read_bytes())
+    digest = input_hash(
+        case, policy, profile.model_dump(exclude={"folder"}), kind, draft, h.hexdigest(), *hash_parts
+    )
+    names = [e.title for e in encl]
+    ctx = template_context(
+        case, policy, result, profile, draft=draft, digest=digest, enclosures=names
+    )
+    ctx.update(kind=kind, enclosures_pdf=names if pdf_attachments else [], **(extra or {}))
+    blocks = parse(render_template(markup_env(templates), template, ctx))
+    p = case.patient
+    footer = (
+        f"{p.name} · born {p.birth_date.isoformat()} · member {p.member_id} · policy {policy.id} "
+        f"({policy.version_label}) · inputs sha256:{digest}"
+    )
+    asset_dirs = template_dirs(templates) + ([profile.folder] if profile.folder else [])
+    return Document(
+        kind=kind,
+        title=f"{title} — {p.name}",
+        blocks=tuple(blocks),
+        footer=footer,
+        date=case.request_date,
+        digest=digest,
+        author=ctx["signer"]["name"],
+        subject=f"{title}: {case.request.item} for {p.name} under {policy.id}",
+        draft=draft,
+        enclosures=tuple(encl) if pdf_attachments else (),
+        templates=templates,
+        asset_dirs=tuple(asset_dirs),
+        logo=ctx["practice"]["logo"],
+        practice_name=ctx["practice"]["name"],
+        reference_docx=profile.asset(profile.reference_docx),
+        gaps=tuple(f"{v.id}: {v.reason}" for v in result.gaps),
+    )
+
+
+def build_packet(
+    case: Case,
+    policy: Policy,
+    result: CheckResult,
+    *,
+    profile: Profile | None = None,
+    draft: bool = False,
+    templates: Path | None = None,
+    case_path: str | Path | None = None,
+    format: str = "pdf",
+) -> Document:
+    """The submission packet: cover, letter, crosswalk, evidence; PDF attachments appended."""
+    refuse_unless_ready(result, draft, "a packet")
+    return build(
+        "packet", case, policy, result, template="packet.j2", title=TITLES["packet"],
+        profile=profile, draft=draft, templates=templates, case_path=case_path,
+        pdf_attachments=format == "pdf",
+    )
+
+
+def build_letter(
+    case: Case,
+    policy: Policy,
+    result: CheckResult,
+    *,
+    profile: Profile | None = None,
+    draft: bool = False,
+    templates: Path | None = None,
+    case_path: str | Path | None = None,
+) -> Document:
+    """The letter of medical necessity alone."""
+    refuse_unless_ready(result, draft, "a letter")
+    return build(
+        "letter", case, policy, result, template="letter.j2", title=TITLES["letter"],
+        profile=profile, draft=draft, templates=templates, case_path=case_path,
+    )

@@ -1,0 +1,228 @@
+"""What templates see: the case, the verdicts and the practice, as plain, formatted values.
+
+Every clinical fact a template can print comes from here, and everything here comes from the
+case (or the policy, or the practice profile).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from ..case import Case
+from ..check import CheckResult, Status
+from ..policy import Policy
+from ..policy._model import SubmitTo
+from ..vocab import vocabulary
+from ._profile import Profile
+
+
+def long_date(d: dt.date | None) -> str:
+    return f"{d:%B} {d.day}, {d.year}" if d else ""
+
+
+def input_hash(*parts: Any) -> str:
+    """A short SHA-256 of the inputs (case, policy, profile, ...), printed in every footer."""
+    h = hashlib.sha256()
+    for p in parts:
+        data = p.model_dump(mode="json") if hasattr(p, "model_dump") else p
+        h.update(json.dumps(data, sort_keys=True, default=str).encode())
+        h.update(b"\x00")
+    return h.hexdigest()[:12]
+
+
+def _ref_source(case: Case, ref: str) -> str | None:
+    """The FHIR resource an item of the case came from, when it was imported."""
+    name, _, rest = ref.partition("[")
+    if not rest:
+        return None
+    items = getattr(case, name, None)
+    try:
+        item = items[int(rest.rstrip("]"))] if items is not None else None
+    except (IndexError, ValueError):
+        return None
+    return getattr(item, "fhir_ref", None)
+
+
+def verdicts(case: Case, result: CheckResult) -> list[dict[str, Any]]:
+    out = []
+    for n, v in enumerate(result.verdicts, 1):
+        c = v.criterion
+        out.append(
+            {
+                "n": n,
+                "id": c.id,
+                "kind": c.kind,
+                "text": c.text,
+                "citation": c.citation,
+                "convention": c.convention,
+                "secondary": bool(c.source_note and "[S]" in c.source_note),
+                "status": v.status.value,
+                "met": v.status is Status.met,
+                "reason": v.reason,
+                "action": v.action,
+                "evidence": [
+                    {
+                        "ref": e.ref,
+                        "date": e.date.isoformat() if e.date else "",
+                        "summary": e.summary,
+                        "source": _ref_source(case, e.ref),
+                    }
+                    for e in v.evidence
+                ],
+            }
+        )
+    return out
+
+
+def _treatments(case: Case) -> list[dict[str, Any]]:
+    v = vocabulary()
+    out = []
+    for t in sorted(case.treatments, key=lambda t: (t.start or dt.date.min, t.drug)):
+        drug = v.drug(t.drug)
+        days = ((t.end or case.request_date) - t.start).days if t.start else None
+        out.append(
+            {
+                "drug": t.drug,
+                "generic": drug.key if drug else t.drug,
+                "product": t.product,
+                "klass": ", ".join(v.classes[c] for c in drug.classes) if drug else "",
+                "strength": " ".join(x for x in (t.strength, t.form) if x),
+                "dose": t.dose,
+                "route": t.route,
+                "start": t.start.isoformat() if t.start else "",
+                "end": t.end.isoformat() if t.end else ("ongoing" if t.start else ""),
+                "days": days,
+                "duration": f"{days} days" + ("" if t.end else " to date") if days is not None else "",
+                "outcome": (
+                    t.outcome.value.replace("_", " ")
+                    if t.outcome
+                    else ("continuing" if t.start and not t.end else "not recorded")
+                ),
+                "sample": t.source == "sample",
+                "note": t.note,
+                "source": t.fhir_ref,
+            }
+        )
+    return out
+
+
+def template_context(
+    case: Case,
+    policy: Policy,
+    result: CheckResult,
+    profile: Profile,
+    *,
+    draft: bool,
+    digest: str,
+    enclosures: list[str],
+) -> dict[str, Any]:
+    """Everything the templates may print."""
+    v = vocabulary()
+    p, rx, req = case.patient, case.prescriber, case.request
+    signer = profile.signer
+    dx_desc = next((d.description for d in case.diagnoses if d.code == req.diagnosis), None)
+    return {
+        "date": long_date(case.request_date),
+        "request_date": case.request_date.isoformat(),
+        "draft": draft,
+        "digest": digest,
+        "status": result.status.value,
+        "patient": {
+            "name": p.name,
+            "birth_date": p.birth_date.isoformat(),
+            "age": case.age_on(case.request_date),
+            "sex": p.sex.value,
+            "member_id": p.member_id,
+        },
+        "coverage": {
+            "payer": policy.payer,
+            "plan": case.coverage.plan,
+            "program": case.coverage.line_of_business.value.replace("_", " "),
+            "group_number": case.coverage.group_number,
+        },
+        "submit_to": (policy.submit_to or SubmitTo()).model_dump(),
+        "practice": {
+            "name": profile.practice or rx.practice,
+            "address": profile.address or rx.address,
+            "phone": profile.phone or rx.phone,
+            "fax": profile.fax or rx.fax,
+            "logo": profile.asset(profile.logo).as_uri() if profile.logo else None,  # type: ignore[union-attr]
+        },
+        "signer": {
+            "name": signer.name if signer else rx.name,
+            "credentials": signer.credentials if signer else None,
+            "npi": (signer.npi if signer and signer.npi else rx.npi),
+        },
+        "prescriber": {"name": rx.name, "npi": rx.npi, "specialty": rx.specialty},
+        "request": {
+            "type": req.type,
+            "kind": req.kind,
+            "item": req.item,
+            "product": req.product,
+            "name": f"{req.product} ({req.item})" if req.product else req.item,
+            "codes": ", ".join(req.codes),
+            "dose": req.dose,
+            "frequency": req.frequency,
+            "route": req.route,
+            "diagnosis": req.diagnosis,
+            "diagnosis_text": dx_desc,
+            "urgency": req.urgency,
+        },
+        "policy": {
+            "id": policy.id,
+            "payer": policy.payer,
+            "number": policy.number,
+            "title": policy.title,
+            "version": policy.version_label,
+            "url": policy.url,
+            "source_note": policy.source_note,
+            "cite": f"{policy.number}" if policy.number else policy.title,
+        },
+        "verdicts": verdicts(case, result),
+        "gaps": [
+            {"id": x.id, "status": x.status.value, "reason": x.reason, "action": x.action}
+            for x in result.gaps
+        ],
+        "diagnoses": [
+            {"code": d.code, "description": d.description, "onset": d.onset.isoformat() if d.onset else ""}
+            for d in case.diagnoses
+        ],
+        "labs": [
+            {
+                "test": v.tests[lab.key].short,
+                "name": v.tests[lab.key].name,
+                "loinc": lab.loinc or "",
+                "result": lab.result or "",
+                "value": f"{lab.value:g}" if lab.value is not None else "",
+                "unit": lab.unit or "",
+                "events": lab.events,
+                "context": lab.context or "",
+                "date": lab.date.isoformat(),
+                "source": lab.fhir_ref,
+            }
+            for lab in sorted(case.labs, key=lambda x: x.date, reverse=True)
+        ],
+        "scores": [
+            {
+                "instrument": v.instruments[s.instrument].name,
+                "value": f"{s.value:g}",
+                "date": s.date.isoformat(),
+                "note": s.note,
+            }
+            for s in sorted(case.scores, key=lambda x: x.date, reverse=True)
+        ],
+        "treatments": _treatments(case),
+        "findings": [
+            {"name": v.findings[f.name], "date": f.date.isoformat(), "note": f.note}
+            for f in case.findings
+        ],
+        "encounters": [
+            {"type": v.encounter_types[e.type], "date": e.date.isoformat(), "note": e.note}
+            for e in sorted(case.encounters, key=lambda x: x.date)
+        ],
+        "notes": case.notes,
+        "enclosures": enclosures,
+    }

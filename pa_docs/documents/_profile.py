@@ -1,0 +1,77 @@
+"""The practice profile: who sends the documents, who signs them, and how they look."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from .. import _yaml
+from .._resources import shipped
+from ..case._model import npi_is_valid
+from ..errors import CaseError
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+
+class Signer(_Model):
+    name: str
+    credentials: str | None = None
+    npi: str | None = None
+
+    @field_validator("npi")
+    @classmethod
+    def _npi(cls, v: str | None) -> str | None:
+        if v is not None and not npi_is_valid(v.strip()):
+            raise ValueError("not a valid NPI: 10 digits with a correct check digit expected")
+        return v
+
+
+class Profile(_Model):
+    """A practice profile. Empty fields fall back to the case's prescriber."""
+
+    practice: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    fax: str | None = None
+    logo: str | None = None
+    signer: Signer | None = None
+    reference_docx: str | None = None
+    folder: Path | None = None  # where the profile file lives; its assets are read from there
+
+    def asset(self, name: str | None) -> Path | None:
+        """The path of an asset named in the profile (relative to the profile's folder)."""
+        if not name or self.folder is None:
+            return None
+        return (self.folder / name).resolve()
+
+
+def default_profile() -> Profile:
+    """The neutral profile shipped with pa-docs: every field from the case's prescriber."""
+    return load_profile(shipped("templates") / "profile.default.yaml")
+
+
+def load_profile(path: str | Path) -> Profile:
+    """Load a practice profile; its logo and reference DOCX must exist beside it."""
+    p = Path(path)
+    doc = _yaml.load(p, CaseError)
+    profile = doc.validate(Profile, CaseError).model_copy(update={"folder": p.resolve().parent})
+    for key in ("logo", "reference_docx"):
+        name = getattr(profile, key)
+        if name:
+            asset = profile.asset(name)
+            assert asset is not None
+            if not asset.is_file():
+                raise CaseError(
+                    f"file not found: {asset}", file=p, line=doc.line_of((key,)), field=key
+                )
+            if profile.folder not in asset.parents:
+                raise CaseError(
+                    "must be a file inside the profile's folder",
+                    file=p,
+                    line=doc.line_of((key,)),
+                    field=key,
+                )
+    return profile

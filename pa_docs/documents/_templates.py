@@ -1,0 +1,63 @@
+"""The Jinja environments documents are written with: sandboxed, shipped templates overridable
+file by file from a user folder. Block markup escapes every value (see ``_blocks.escape``); the
+HTML layout autoescapes."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .._resources import shipped
+from ..errors import InputError
+from ._blocks import escape
+
+
+def _loader(user_dir: Path | None) -> ChoiceLoader:
+    dirs = [str(user_dir)] if user_dir else []
+    return ChoiceLoader([FileSystemLoader([*dirs, str(shipped("templates"))])])
+
+
+@cache
+def markup_env(user_dir: Path | None) -> ImmutableSandboxedEnvironment:
+    return ImmutableSandboxedEnvironment(
+        loader=_loader(user_dir),
+        autoescape=False,
+        finalize=escape,
+        undefined=StrictUndefined,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+@cache
+def html_env(user_dir: Path | None) -> ImmutableSandboxedEnvironment:
+    return ImmutableSandboxedEnvironment(
+        loader=_loader(user_dir), autoescape=True, undefined=StrictUndefined
+    )
+
+
+def render_template(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, object]) -> str:
+    """Render one template; a broken user template is an input error naming file and line."""
+    try:
+        return env.get_template(name).render(context)
+    except TemplateError as exc:
+        line = getattr(exc, "lineno", None)
+        file = getattr(exc, "filename", None) or name
+        raise InputError(f"template error: {exc}", file=file, line=line) from None
+
+
+def template_dirs(user_dir: Path | None) -> list[Path]:
+    """The folders templates and their assets may be read from."""
+    return [*([user_dir.resolve()] if user_dir else []), shipped("templates").resolve()]
+
+
+def read_asset(user_dir: Path | None, name: str) -> str:
+    """A text asset (the stylesheet) from the user folder, else the shipped one."""
+    for d in template_dirs(user_dir):
+        f = d / name
+        if f.is_file():
+            return f.read_text(encoding="utf-8")
+    raise InputError(f"template asset {name!r} not found")

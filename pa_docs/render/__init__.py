@@ -1,0 +1,36 @@
+"""Renderers: one document's blocks to HTML, PDF (WeasyPrint) or DOCX (python-docx)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..documents import Document
+from ..errors import InputError
+from ._write import write_atomic
+
+FORMATS = ("pdf", "docx", "html")
+
+
+def render(doc: Document, format: str) -> bytes:
+    """The document's bytes in ``format`` (pdf, docx or html)."""
+    if format == "pdf":
+        from ._pdf import to_pdf
+
+        return to_pdf(doc)
+    if format == "docx":
+        from ._docx import to_docx
+
+        return to_docx(doc)
+    if format == "html":
+        from ._html import to_html
+
+        return to_html(doc).encode("utf-8")
+    raise InputError(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
+
+
+def write(doc: Document, format: str, path: str | Path) -> Path:
+    """Render and write atomically, mode 0600."""
+    return write_atomic(path, render(doc, format))
+
+
+__all__ = ["FORMATS", "render", "write", "write_atomic"]

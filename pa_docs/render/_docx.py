@@ -1,0 +1,208 @@
+"""Lay a document's blocks out with python-docx (the same blocks as the HTML, not converted HTML).
+
+With a practice profile's reference DOCX, its styles, page setup, header and footer are kept
+and the body is replaced. Output is byte-for-byte reproducible: fixed core properties and zip
+entry times, both taken from the document's date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from typing import Any
+
+from ..documents import Bullets, Contents, Document, Heading, PageBreak, Paragraph, Run, Table
+
+NAVY = (0x1F, 0x3B, 0x5B)
+
+
+def _runs(par: Any, runs: tuple[Run, ...]) -> None:
+    from docx.enum.text import WD_BREAK
+
+    for r in runs:
+        for i, line in enumerate(r.text.split("\n")):
+            if i:
+                par.add_run().add_break(WD_BREAK.LINE)
+            run = par.add_run(line)
+            run.bold = r.bold or None
+            run.italic = r.italic or None
+
+
+def _field(par: Any, instr: str) -> None:
+    """A Word field (PAGE, NUMPAGES) inside a paragraph."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    run = par.add_run()
+    for kind, text in (("begin", None), (None, instr), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        elif text == instr:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = f" {instr} "
+        else:
+            el = OxmlElement("w:t")
+            el.text = text
+        run._r.append(el)
+
+
+def _table(d: Any, b: Table, width_in: float) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Inches, Pt, RGBColor
+
+    cols = max([len(b.header), *(len(r) for r in b.rows)] or [1])
+    rows = ([b.header] if b.header else []) + list(b.rows)
+    t = d.add_table(rows=len(rows), cols=cols)
+    t.style = "Table Grid" if "Table Grid" in [s.name for s in d.styles] else None
+    t.autofit = False
+    widths = list(b.widths) + [0] * (cols - len(b.widths))
+    rest = max(100 - sum(widths), 0) / max(widths.count(0), 1)
+    widths = [w or rest for w in widths]
+    for ri, row in enumerate(rows):
+        cells = t.rows[ri].cells
+        for ci in range(cols):
+            cell = cells[ci]
+            cell.width = Inches(width_in * widths[ci] / 100)
+            par = cell.paragraphs[0]
+            _runs(par, row[ci] if ci < len(row) else ())
+            for run in par.runs:
+                run.font.size = Pt(9)
+                if ri == 0 and b.header:
+                    run.bold = True
+                    run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+            if ri == 0 and b.header:
+                shd = OxmlElement("w:shd")
+                shd.set(qn("w:val"), "clear")
+                shd.set(qn("w:fill"), "1F3B5B")
+                cell._tc.get_or_add_tcPr().append(shd)
+        tr_pr = t.rows[ri]._tr.get_or_add_trPr()
+        no_split = OxmlElement("w:cantSplit")
+        tr_pr.append(no_split)
+        if ri == 0 and b.header:
+            head = OxmlElement("w:tblHeader")
+            tr_pr.append(head)
+    d.add_paragraph()
+
+
+def _paragraph(d: Any, b: Paragraph) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt, RGBColor
+
+    style = {"quote": "Quote"}.get(b.style)
+    par = d.add_paragraph(style=style if style in [s.name for s in d.styles] else None)
+    _runs(par, b.runs)
+    if b.style == "right":
+        par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    elif b.style == "small":
+        for r in par.runs:
+            r.font.size = Pt(8.5)
+    elif b.style == "signature":
+        par.paragraph_format.space_before = Pt(30)
+        for r in par.runs:
+            r.bold = True
+    elif b.style == "gap":
+        for r in par.runs:
+            r.font.color.rgb = RGBColor(0x7A, 0x1F, 0x16)
+
+
+def _base(doc: Document) -> Any:
+    import docx
+    from docx.shared import Inches, Pt, RGBColor
+
+    if doc.reference_docx:
+        d = docx.Document(str(doc.reference_docx))
+        body = d.element.body
+        for el in list(body):
+            if not el.tag.endswith("}sectPr"):
+                body.remove(el)
+        return d
+    d = docx.Document()
+    s = d.sections[0]
+    s.page_width, s.page_height = Inches(8.5), Inches(11)
+    s.left_margin = s.right_margin = Inches(0.9)
+    s.top_margin, s.bottom_margin = Inches(0.9), Inches(0.95)
+    normal = d.styles["Normal"]
+    normal.font.name = "Liberation Serif"
+    normal.font.size = Pt(10.5)
+    for name, size in (("Heading 1", 15), ("Heading 2", 11.5), ("Heading 3", 10.5)):
+        st = d.styles[name]
+        st.font.name = "Liberation Sans"
+        st.font.size = Pt(size)
+        st.font.color.rgb = RGBColor(*NAVY)
+    return d
+
+
+def _header_footer(d: Any, doc: Document) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Inches, Pt, RGBColor
+
+    section = d.sections[0]
+    footer = section.footer
+    par = footer.add_paragraph() if footer.paragraphs[0].text else footer.paragraphs[0]
+    run = par.add_run(doc.footer + "   Page ")
+    run.font.size = Pt(7.5)
+    _field(par, "PAGE")
+    par.add_run(" of ").font.size = Pt(7.5)
+    _field(par, "NUMPAGES")
+    header = section.header
+    if doc.logo and doc.logo.lower().endswith((".png", ".jpg", ".jpeg")):
+        from urllib.parse import unquote, urlsplit
+
+        hp = header.add_paragraph()
+        hp.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        hp.add_run().add_picture(unquote(urlsplit(doc.logo).path), height=Inches(0.5))
+    if doc.draft:
+        hp = header.add_paragraph()
+        hp.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        r = hp.add_run("DRAFT — NOT FOR SUBMISSION")
+        r.bold = True
+        r.font.size = Pt(28)
+        r.font.color.rgb = RGBColor(0xC8, 0x8A, 0x84)
+
+
+def _fixed_zip(data: bytes, day: dt.date) -> bytes:
+    """Rewrite the package with every entry dated ``day``, so equal inputs give equal bytes."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(day.year, day.month, day.day, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def to_docx(doc: Document) -> bytes:
+    """The document as DOCX bytes."""
+    d = _base(doc)
+    s = d.sections[0]
+    width_in = (s.page_width - s.left_margin - s.right_margin) / 914400
+    for b in doc.blocks:
+        if isinstance(b, Heading):
+            _runs(d.add_heading(level=b.level), b.runs)
+        elif isinstance(b, Paragraph):
+            _paragraph(d, b)
+        elif isinstance(b, Bullets):
+            for item in b.items:
+                _runs(d.add_paragraph(style="List Bullet"), item)
+        elif isinstance(b, Table):
+            _table(d, b, width_in)
+        elif isinstance(b, PageBreak):
+            d.add_page_break()
+        elif isinstance(b, Contents):
+            for e in b.entries:
+                d.add_paragraph(e, style="List Number")
+    _header_footer(d, doc)
+    when = dt.datetime(doc.date.year, doc.date.month, doc.date.day)
+    cp = d.core_properties
+    cp.title, cp.author, cp.subject = doc.title, doc.author, doc.subject
+    cp.created = cp.modified = cp.last_printed = when
+    cp.last_modified_by, cp.revision, cp.comments = "pa-docs", 1, f"inputs sha256:{doc.digest}"
+    buf = io.BytesIO()
+    d.save(buf)
+    return _fixed_zip(buf.getvalue(), doc.date)

@@ -1,0 +1,98 @@
+"""HTML + CSS -> PDF with WeasyPrint; attachments appended with pypdf, with bookmarks.
+
+Safety: WeasyPrint fetches through :class:`_Fetcher`, which serves only ``file:`` URLs inside
+the template and profile folders: no ``http(s)://``, no other file. Fonts and the parsed
+stylesheet are kept per process, so a batch of documents pays their cost once.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from ..documents import Document
+from ..documents._templates import read_asset, template_dirs
+from ._html import to_html
+
+log = logging.getLogger("pa_docs.render")
+
+
+def _fetcher_class() -> Any:
+    from weasyprint.urls import URLFetcher, URLFetchingError
+
+    class _Fetcher(URLFetcher):  # type: ignore[misc]
+        """Serve only files inside the allowed folders; refuse everything else."""
+
+        def __init__(self, allowed: tuple[Path, ...]) -> None:
+            super().__init__(allowed_protocols=("file",))
+            self.allowed = tuple(p.resolve() for p in allowed)
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parts = urlsplit(url)
+            if parts.scheme != "file":
+                log.warning("refused to fetch %s: only files in the template folders", url)
+                raise URLFetchingError(f"refused: {url}")
+            path = Path(unquote(parts.path)).resolve()
+            if not any(path == d or d in path.parents for d in self.allowed):
+                log.warning("refused to read %s: outside the template and profile folders", path)
+                raise URLFetchingError(f"refused: {url}")
+            return super().fetch(url, headers)
+
+    return _Fetcher
+
+
+@cache
+def _fonts() -> Any:
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+@cache
+def _stylesheet(templates: Path | None) -> Any:
+    from weasyprint import CSS
+
+    fetcher = _fetcher_class()(tuple(template_dirs(templates)))
+    return CSS(
+        string=read_asset(templates, "style.css"),
+        font_config=_fonts(),
+        url_fetcher=fetcher,
+        base_url=str(template_dirs(templates)[0]) + "/",
+    )
+
+
+def html_to_pdf(html: str, templates: Path | None, allowed: tuple[Path, ...]) -> bytes:
+    """WeasyPrint alone: the HTML of a document to PDF bytes, with the shared fonts and CSS."""
+    from weasyprint import HTML
+
+    fetcher = _fetcher_class()(allowed)
+    base = str(template_dirs(templates)[0]) + "/"
+    document = HTML(string=html, base_url=base, url_fetcher=fetcher)
+    pdf: bytes = document.write_pdf(
+        stylesheets=[_stylesheet(templates)], font_config=_fonts(), identifier=b"pa-docs"
+    )
+    return pdf
+
+
+def to_pdf(doc: Document) -> bytes:
+    """The document as PDF; a packet's attachments follow, each with a bookmark."""
+    pdf = html_to_pdf(to_html(doc, inline_css=False), doc.templates, doc.asset_dirs)
+    if not doc.enclosures:
+        return pdf
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, ByteStringObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    for enc in doc.enclosures:
+        first = len(writer.pages)
+        writer.append(str(enc.path), import_outline=False)
+        writer.add_outline_item(f"Attachment: {enc.title}", first)
+    ident = ByteStringObject(bytes.fromhex(doc.digest.ljust(32, "0")))
+    writer._ID = ArrayObject([ident, ident])  # a fixed identifier: same inputs, same bytes
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
