@@ -123,6 +123,8 @@ def template_context(
     v = vocabulary()
     p, rx, req = case.patient, case.prescriber, case.request
     signer = profile.signer
+    item = v.drug(req.item)
+    item_name = (item.display if item and item.display else None) or req.item
     dx_desc = next((d.description for d in case.diagnoses if d.code == req.diagnosis), None)
     return {
         "date": long_date(case.request_date),
@@ -162,7 +164,7 @@ def template_context(
             "kind": req.kind,
             "item": req.item,
             "product": req.product,
-            "name": f"{req.product} ({req.item})" if req.product else req.item,
+            "name": f"{req.product} ({item_name})" if req.product else item_name,
             "codes": ", ".join(req.codes),
             "dose": req.dose,
             "frequency": req.frequency,

@@ -49,6 +49,7 @@ class Drug:
     names: tuple[str, ...] = ()
     brands: tuple[str, ...] = ()
     potency: tuple[tuple[str, str | None, int], ...] = ()
+    display: str | None = None  # how documents name a device ("continuous positive airway ...")
 
 
 @dataclass
@@ -126,6 +127,7 @@ def vocabulary() -> Vocabulary:
             tuple(v.get("names", [])),
             tuple(v.get("brands", [])),
             tuple((str(p["strength"]), p.get("form"), int(p["class"])) for p in potency.get(k, [])),
+            v.get("display"),
         )
         for k, v in raw["drugs"].items()
     }
