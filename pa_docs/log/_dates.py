@@ -17,7 +17,7 @@ ESCALATE_DAYS = 5
 
 @lru_cache(maxsize=64)
 def _holidays(year: int) -> frozenset[dt.date]:
-    return frozenset(holidays.US(years=year))
+    return frozenset(holidays.country_holidays("US", years=year))
 
 
 def is_business_day(day: dt.date) -> bool:

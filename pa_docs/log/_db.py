@@ -40,8 +40,9 @@ def is_postgres(target: str) -> bool:
 
 def _sqlite_engine(path: Path) -> sa.Engine:
     if path.is_dir():
-        raise InputError("is a folder, expected a log file (SQLite) or a postgresql:// URL",
-                         file=path)
+        raise InputError(
+            "is a folder, expected a log file (SQLite) or a postgresql:// URL", file=path
+        )
     if not path.parent.exists():
         raise InputError(f"folder {path.parent} does not exist", file=path)
     engine = sa.create_engine(

@@ -111,8 +111,9 @@ class CaseLog:
         """Record that ``case`` was sent to the payer on ``on``; follow up 3 business days later,
         escalate at 5."""
         if method not in METHODS:
-            raise InputError(f"unknown method {method!r}; one of {', '.join(METHODS)}",
-                             field="--method")
+            raise InputError(
+                f"unknown method {method!r}; one of {', '.join(METHODS)}", field="--method"
+            )
         with _db.transaction(self.engine) as conn:
             if self._get(conn, case.case_id) is not None:
                 raise InputError(
@@ -175,28 +176,45 @@ class CaseLog:
                     "record its outcome with pa-docs log appeal-outcome"
                 )
             _not_before(on, case.submitted_on, "the submission")
-            state: dict[str, Any] = {"status": decision, "status_on": on,
-                                     "follow_up_on": None, "escalate_on": None}
+            state: dict[str, Any] = {
+                "status": decision,
+                "status_on": on,
+                "follow_up_on": None,
+                "escalate_on": None,
+            }
             if decision == "pended":
                 state["follow_up_on"] = add_business_days(on, FOLLOW_UP_DAYS)
                 state["escalate_on"] = add_business_days(on, ESCALATE_DAYS)
             elif case.first_decision is None:
                 state.update(first_decision=decision, first_decision_on=on)
             if decision == "approved":
-                state.update(auth_number=auth_number, valid_from=valid_from,
-                             valid_through=valid_through, appeal_deadline=None)
+                state.update(
+                    auth_number=auth_number,
+                    valid_from=valid_from,
+                    valid_through=valid_through,
+                    appeal_deadline=None,
+                )
             if decision == "denied":
                 notice = denial.denial_date if denial else on
                 level = denial.appeal_level if denial else len(case.appeals) + 1
                 state["appeal_deadline"] = appeal_deadline_for(
-                    case.line_of_business, notice,
-                    received_date=denial.received_date if denial else None, level=level,
+                    case.line_of_business,
+                    notice,
+                    received_date=denial.received_date if denial else None,
+                    level=level,
                 )
                 state["denial_reference"] = denial.reference if denial else None
-            data = _json({"decision": decision, "date": on, "auth_number": auth_number,
-                          "valid_from": valid_from, "valid_through": valid_through,
-                          "denial_reference": denial.reference if denial else None,
-                          "appeal_deadline": state.get("appeal_deadline")})
+            data = _json(
+                {
+                    "decision": decision,
+                    "date": on,
+                    "auth_number": auth_number,
+                    "valid_from": valid_from,
+                    "valid_through": valid_through,
+                    "denial_reference": denial.reference if denial else None,
+                    "appeal_deadline": state.get("appeal_deadline"),
+                }
+            )
             self._record(conn, case_id, "decision", data, **state)
             return self._require(conn, case_id)
 
@@ -209,12 +227,20 @@ class CaseLog:
             if case.status != "denied":
                 raise InputError(f"case {case_id} is {case.status}: only a denied case is appealed")
             if any(a.level == level for a in case.appeals):
-                raise InputError(f"case {case_id} already has a level {level} appeal",
-                                 field="--level")
+                raise InputError(
+                    f"case {case_id} already has a level {level} appeal", field="--level"
+                )
             _not_before(on, case.status_on, "the denial")
             conn.execute(appeals.insert().values(case_id=case_id, level=level, filed_on=on))
-            self._record(conn, case_id, "appeal", _json({"level": level, "date": on}),
-                         status="appealed", status_on=on, appeal_deadline=None)
+            self._record(
+                conn,
+                case_id,
+                "appeal",
+                _json({"level": level, "date": on}),
+                status="appealed",
+                status_on=on,
+                appeal_deadline=None,
+            )
             return self._require(conn, case_id)
 
     def appeal_outcome(
@@ -246,14 +272,29 @@ class CaseLog:
             )
             state: dict[str, Any] = {"status_on": on}
             if outcome == "overturned":
-                state.update(status="approved", auth_number=auth_number, valid_from=valid_from,
-                             valid_through=valid_through)
+                state.update(
+                    status="approved",
+                    auth_number=auth_number,
+                    valid_from=valid_from,
+                    valid_through=valid_through,
+                )
             else:
-                state.update(status="denied", appeal_deadline=appeal_deadline_for(
-                    case.line_of_business, on, level=appeal.level + 1))
-            data = _json({"level": appeal.level, "outcome": outcome, "date": on,
-                          "auth_number": auth_number, "valid_from": valid_from,
-                          "valid_through": valid_through})
+                state.update(
+                    status="denied",
+                    appeal_deadline=appeal_deadline_for(
+                        case.line_of_business, on, level=appeal.level + 1
+                    ),
+                )
+            data = _json(
+                {
+                    "level": appeal.level,
+                    "outcome": outcome,
+                    "date": on,
+                    "auth_number": auth_number,
+                    "valid_from": valid_from,
+                    "valid_through": valid_through,
+                }
+            )
             self._record(conn, case_id, "appeal_outcome", data, **state)
             return self._require(conn, case_id)
 
@@ -266,11 +307,15 @@ class CaseLog:
             self._record(conn, case_id, "note", {"text": text})
 
     def add_imported(self, states: Sequence[CaseState], source: str, rows: Sequence[int]) -> None:
-        """Add whole cases (from a spreadsheet), each with an ``import`` event, in one transaction."""
+        """Add whole cases (from a spreadsheet), each with an ``import`` event, at once."""
         with _db.transaction(self.engine) as conn:
-            taken = set(conn.execute(
-                sa.select(cases.c.case_id).where(cases.c.case_id.in_([s.case_id for s in states]))
-            ).scalars())
+            taken = set(
+                conn.execute(
+                    sa.select(cases.c.case_id).where(
+                        cases.c.case_id.in_([s.case_id for s in states])
+                    )
+                ).scalars()
+            )
             if taken:
                 raise InputError(f"already in the log: {', '.join(sorted(taken))}")
             now = _now()
@@ -279,8 +324,9 @@ class CaseLog:
                 del values["appeals"]
                 conn.execute(cases.insert().values(**values, updated_at=now))
                 for a in state.appeals:
-                    conn.execute(appeals.insert().values(case_id=state.case_id,
-                                                         **dataclasses.asdict(a)))
+                    conn.execute(
+                        appeals.insert().values(case_id=state.case_id, **dataclasses.asdict(a))
+                    )
                 self._record(conn, state.case_id, "import", {"file": source, "row": row})
 
     # -- reading ---------------------------------------------------------------------------
@@ -307,9 +353,7 @@ class CaseLog:
             by_case: dict[str, list[Appeal]] = defaultdict(list)
             for r in conn.execute(sa.select(appeals).order_by(appeals.c.level)):
                 by_case[r.case_id].append(_appeal(r._mapping))
-            rows = conn.execute(
-                sa.select(cases).order_by(cases.c.submitted_on, cases.c.case_id)
-            )
+            rows = conn.execute(sa.select(cases).order_by(cases.c.submitted_on, cases.c.case_id))
             return [_state(r._mapping, by_case[r.case_id]) for r in rows]
 
     def _get(self, conn: sa.Connection, case_id: str) -> CaseState | None:
@@ -344,5 +388,11 @@ def _appeal(row: Any) -> Appeal:
 
 
 def _event(row: Any) -> Event:
-    return Event(row["id"], row["case_id"], row["at"].replace(tzinfo=dt.UTC), row["who"],
-                 row["kind"], dict(row["data"]))
+    return Event(
+        row["id"],
+        row["case_id"],
+        row["at"].replace(tzinfo=dt.UTC),
+        row["who"],
+        row["kind"],
+        dict(row["data"]),
+    )
