@@ -22,7 +22,7 @@ svg .title { font-size: 13px; font-weight: 600; }
 .band { fill: #f0b429; opacity: .18; } .axis { stroke: #9fb3c8; }
 """
 
-W, H, LEFT, TOP, BOTTOM = 480, 260, 44, 30, 40
+W, H, LEFT, TOP, BOTTOM = 480, 270, 58, 42, 40
 
 
 def _pct(v: float | None) -> str:
@@ -76,6 +76,8 @@ def bar_chart(
         lo, hi = y(band[0]), y(band[1])
         parts.append(
             f'<rect class="band" x="{LEFT}" y="{hi:.1f}" width="{plot_w}" height="{lo - hi:.1f}"/>'
+            f'<text x="{W - 12}" y="{hi - 4:.1f}" text-anchor="end">benchmark '
+            f"{escape(label(band[0]))}–{escape(label(band[1]))}</text>"
         )
     for i, (month, v) in enumerate(zip(months, values, strict=True)):
         x = LEFT + i * slot + slot * 0.2
