@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -132,3 +135,16 @@ def test_kpi_html_is_self_contained_with_a_bar_per_month(tmp_path: Path) -> None
     assert sorted(months) == ["2026-01"] * 3 + ["2026-02"] * 3
     assert not re.search(r"https?:|<script|<link|<img|src=|@import|url\(", html)
     assert 'class="target"' in html  # the 85 % line
+
+
+def test_the_cli_module_loads_without_the_database_stack() -> None:
+    code = (
+        "import sys, pa_docs.log._cli; "
+        "print(sorted(m for m in ('sqlalchemy', 'alembic', 'holidays') if m in sys.modules))"
+    )
+    root = str(Path(__file__).resolve().parents[1])
+    out = subprocess.run(
+        [sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": root},
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert out.strip() == "[]"
