@@ -26,6 +26,17 @@ app = typer.Typer(
 criteria_app = typer.Typer(help="List, show and validate payer policies.", no_args_is_help=True)
 app.add_typer(criteria_app, name="criteria")
 
+
+def _register_subcommands() -> None:
+    """Commands whose modules live with their feature (each imports its heavy parts lazily)."""
+    from .log._cli import kpi_command, log_app
+
+    app.add_typer(log_app, name="log")
+    app.command("kpi")(kpi_command)
+
+
+_register_subcommands()
+
 CaseArg = Annotated[Path, typer.Argument(help="The case file (YAML).", show_default=False)]
 PolicyOpt = Annotated[
     str | None, typer.Option("--policy", help="Policy id; chosen from the case when omitted.")
