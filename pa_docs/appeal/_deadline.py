@@ -6,8 +6,8 @@ receipt where the rule says so. Receipt is the denial's ``received_date`` when i
 earlier than the presumed receipt (notice date + 5 days), else the presumed receipt.
 
 The deadline is never extended. When it falls on a weekend or a US federal holiday (the
-``holidays`` package's ``US`` calendar, public category, observed days included), ``file_by`` is
-the business day before it.
+``holidays`` package's ``country_holidays("US")``: the federal public holidays, observed days
+included), ``file_by`` is the business day before it.
 """
 
 from __future__ import annotations
@@ -111,7 +111,12 @@ class Deadline:
 
 def is_business_day(day: dt.date) -> bool:
     """Not a Saturday, Sunday or US federal holiday (observed days included)."""
-    return day.weekday() < 5 and day not in holidays.US(years=day.year)
+    return day.weekday() < 5 and day not in _federal_holidays(day.year)
+
+
+@cache
+def _federal_holidays(year: int) -> frozenset[dt.date]:
+    return frozenset(holidays.country_holidays("US", years=year))
 
 
 def business_day_on_or_before(day: dt.date) -> dt.date:
