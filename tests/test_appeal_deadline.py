@@ -21,7 +21,7 @@ NOTICE = D(2026, 3, 2)  # a Monday
 @pytest.mark.parametrize(
     ("program", "level", "deadline", "file_by", "name"),
     [
-        # medicare 1: receipt presumed Mar 7; Mar 7 + 120 = 24 (Mar) + 30 + 31 + 30 = 115 -> Jul 5 (Sun);
+        # medicare 1: receipt presumed Mar 7; Mar 7 + 120 = 24 + 30 + 31 + 30 = 115 -> Jul 5 (Sun);
         # Jul 4 is a Saturday and Jul 3 the observed Independence Day -> file by Thu Jul 2
         ("medicare", 1, D(2026, 7, 5), D(2026, 7, 2), "redetermination (MAC)"),
         # medicare 2: Mar 2 + 180 = 29 + 30 + 31 + 30 + 31 = 151 -> Aug 29 (Sat) -> Fri Aug 28
@@ -74,7 +74,8 @@ class TestReceipt:
     def test_an_earlier_received_date_is_used(self):
         # received Mar 4, before the presumed Mar 7: Mar 4 + 120 = 27 + 30 + 31 + 30 = 118 -> Jul 2
         d = filing_deadline("medicare", 1, NOTICE, D(2026, 3, 4))
-        assert (d.counted_from, d.deadline, d.file_by) == (D(2026, 3, 4), D(2026, 7, 2), D(2026, 7, 2))
+        assert (d.counted_from, d.deadline) == (D(2026, 3, 4), D(2026, 7, 2))
+        assert d.file_by == D(2026, 7, 2)
         assert "receipt on 2026-03-04" in d.counted_from_how
 
     def test_a_later_received_date_is_not_used(self):
@@ -91,7 +92,9 @@ class TestReceipt:
         d = filing_deadline("medicare_advantage", 1, NOTICE, D(2026, 3, 3))
         assert (d.deadline, d.file_by) == (D(2026, 5, 2), D(2026, 5, 1))
 
-    @pytest.mark.parametrize(("program", "level"), [("commercial", 1), ("medicaid", 1), ("medicare", 2)])
+    @pytest.mark.parametrize(
+        ("program", "level"), [("commercial", 1), ("medicaid", 1), ("medicare", 2)]
+    )
     def test_rules_counted_from_the_notice_ignore_receipt(self, program, level):
         with_receipt = filing_deadline(program, level, NOTICE, D(2026, 3, 3))
         assert with_receipt.deadline == filing_deadline(program, level, NOTICE).deadline

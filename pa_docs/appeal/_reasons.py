@@ -79,7 +79,8 @@ class MappedReason:
     reason: DenialReason
     criteria: list[str]
     how: How
-    family: str
+    family: str  # the first family recognised
+    families: tuple[str, ...]  # every family recognised (specific ones only, when there are any)
     basis: Basis  # what decided the family: the denial's own list, the words, the code, nothing
     matched: str | None  # the phrase or code that matched
     note: str
@@ -126,21 +127,21 @@ def _criteria_for(family: Family, text: str, criteria: list[Criterion]) -> list[
     return [c.id for c in found]
 
 
-def _family(reason: DenialReason) -> tuple[str, Basis, str | None]:
-    """The family of a reason, what decided it, and the phrase or code that matched."""
+def _families(reason: DenialReason) -> tuple[list[tuple[str, str | None]], Basis]:
+    """The families of a reason with the phrase or code that matched each, and what decided."""
     t = reason_table()
     hits = [(name, m) for name, f in t.families.items() if (m := _search(f.phrases, reason.text))]
     code = t.codes.get(reason.carc) if reason.carc else None
     specific = [(n, m) for n, m in hits if t.families[n].specific]
     if specific:
-        return specific[0][0], "words", specific[0][1]
+        return list(specific), "words"
     if code and t.families[code.family].specific:
-        return code.family, "code", reason.code
+        return [(code.family, reason.code)], "code"
     if hits:
-        return hits[0][0], "words", hits[0][1]
+        return list(hits[:1]), "words"
     if code:
-        return code.family, "code", reason.code
-    return "medical_necessity", "none", None
+        return [(code.family, reason.code)], "code"
+    return [("medical_necessity", None)], "none"
 
 
 def map_reason(
@@ -154,7 +155,9 @@ def map_reason(
     """Map one reason (``index`` is 1-based)."""
     criteria = policy.criteria(request_type)
     ids = [c.id for c in criteria]
-    family, basis, matched = _family(reason)
+    hits, basis = _families(reason)
+    family, matched = hits[0]
+    families = tuple(f for f, _ in hits)
     if reason.criteria is not None:
         unknown = [i for i in reason.criteria if i not in ids]
         if unknown:
@@ -165,27 +168,32 @@ def map_reason(
                 field=f"reasons[{index - 1}].criteria",
             )
         return MappedReason(
-            index, reason, list(reason.criteria), "stated", family, "denial", matched,
+            index, reason, list(reason.criteria), "stated", family, families, "denial", matched,
             "criteria named in the denial file",
         )  # fmt: skip
-    fam = reason_table().families[family]
-    what = f"the words {matched!r}" if basis == "words" else f"the code {matched}"
-    label = family.replace("_", " ")
+    table = reason_table().families
+    what = (
+        "the words " + ", ".join(repr(m) for _, m in hits)
+        if basis == "words"
+        else f"the code {matched}"
+    )
+    labels = ", ".join(f.replace("_", " ") for f in families)
     general = "answered with the general medical-necessity argument"
-    if fam.specific:
-        found = _criteria_for(fam, reason.text, criteria)
+    if table[family].specific:
+        wanted = {i for f in families for i in _criteria_for(table[f], reason.text, criteria)}
+        found = [i for i in ids if i in wanted]
         if found:
             return MappedReason(
-                index, reason, found, "inferred", family, basis, matched,
-                f"inferred from {what}: {label}",
+                index, reason, found, "inferred", family, families, basis, matched,
+                f"inferred from {what}: {labels}",
             )  # fmt: skip
-        kinds = " or ".join(k.replace("_", " ") for k in fam.kinds)
-        note = f"{what}: {label}, but policy {policy.id} has no such {kinds} criterion; {general}"
+        kinds = " or ".join(k.replace("_", " ") for f in families for k in table[f].kinds)
+        note = f"{what}: {labels}, but policy {policy.id} has no such {kinds} criterion; {general}"
     elif basis == "none":
         note = f"no code or phrase recognised; {general}"
     else:
-        note = f"{what}: a general reason ({label}); {general}"
-    return MappedReason(index, reason, ids, "unmapped", family, basis, matched, note)
+        note = f"{what}: a general reason ({labels}); {general}"
+    return MappedReason(index, reason, ids, "unmapped", family, families, basis, matched, note)
 
 
 def map_reasons(
