@@ -169,6 +169,13 @@ class TestLevelsThatFollow:
     def test_last_internal_level(self, program, level, last_internal):
         assert filing_deadline(program, level, NOTICE).is_last_internal is last_internal
 
+    @pytest.mark.parametrize(
+        ("program", "level", "independent"),
+        [("commercial", 2, True), ("medicare", 2, True), ("commercial", 1, False)],
+    )
+    def test_independent_levels(self, program, level, independent):
+        assert filing_deadline(program, level, NOTICE).independent is independent
+
     def test_decision_time_and_rule_cite_the_source(self):
         d = filing_deadline("medicare_part_d", 1, NOTICE)
         assert d.decision_time == "7 days standard, 72 hours expedited"

@@ -57,9 +57,7 @@ class TestSharedExample:
         assert plan.reasons[1].text == "Disease severity is not documented."  # verbatim
         activity = plan.reasons[1].criteria[0]
         assert activity.status is Status.met and "CS2021D0053N" in activity.citation
-        assert [(e.ref, e.date) for e in activity.evidence] == [
-            ("scores[0]", dt.date(2026, 11, 3))
-        ]
+        assert [(e.ref, e.date) for e in activity.evidence] == [("scores[0]", dt.date(2026, 11, 3))]
         assert all(r.supported for r in plan.reasons)
 
     def test_p2p_points_put_the_most_recent_evidence_first(self, case, denial):

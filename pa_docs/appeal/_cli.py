@@ -44,6 +44,7 @@ def deadline_to_dict(d: Deadline, as_of: dt.date) -> dict[str, Any]:
         "decision_time": d.decision_time,
         "amount_in_controversy": d.amount_in_controversy,
         "is_last_internal": d.is_last_internal,
+        "independent": d.independent,
         "next_levels": [
             {
                 "level": n.level,

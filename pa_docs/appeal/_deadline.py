@@ -96,6 +96,7 @@ class Deadline:
     amount_in_controversy: str | None
     next_levels: list[NextLevel] = field(default_factory=list)
     is_last_internal: bool = False
+    independent: bool = False  # this level is decided outside the plan (QIC, external review)
 
     @property
     def falls_on_closed_day(self) -> bool:
@@ -177,6 +178,7 @@ def filing_deadline(
             for r in following
         ],
         is_last_internal=bool(following) and following[0].independent and not rule.independent,
+        independent=rule.independent,
     )
 
 

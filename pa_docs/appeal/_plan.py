@@ -174,9 +174,7 @@ def plan_appeal(
     result = check_case(case, policy)
     verdicts = {v.id: v for v in result.verdicts}
     reasons = [_reason_answer(m, verdicts) for m in mapped]
-    gaps = [
-        Gap(r.index, c.id, c.status, c.reason, c.action) for r in reasons for c in r.gaps
-    ]
+    gaps = [Gap(r.index, c.id, c.status, c.reason, c.action) for r in reasons for c in r.gaps]
     if gaps and not draft:
         raise NotReadyError(
             "The record does not support an answer to every denial reason "
@@ -202,7 +200,7 @@ def plan_appeal(
 ASK_MET = "Which part of {citation} does the reviewer consider unmet, given {evidence}?"
 ASK_GAP = "What would the reviewer accept for {citation}? The record has: {reason}"
 ASK_UNMAPPED = (
-    "Which criterion of {policy} does the denial rest on? The reason given names none: \"{text}\""
+    'Which criterion of {policy} does the denial rest on? The reason given names none: "{text}"'
 )
 
 
