@@ -77,8 +77,9 @@ NOTICE = D(2026, 11, 24)
         ("medicare", {}, D(2027, 3, 29)),  # 120 days from receipt presumed 5 days after notice
         ("medicare", {"received_date": D(2026, 11, 27)}, D(2027, 3, 27)),  # earlier receipt
         ("medicare", {"received_date": D(2026, 12, 5)}, D(2027, 3, 29)),  # later: presumption
-        ("medicare", {"level": 2}, D(2027, 5, 28)),  # reconsideration: 180 days from receipt
-        ("medicare", {"level": 3}, D(2027, 1, 28)),  # ALJ: 60 days from receipt
+        # later Medicare levels count from the decision notice, as appeals.md states them
+        ("medicare", {"level": 2}, D(2027, 5, 23)),  # reconsideration: 180 days
+        ("medicare", {"level": 3}, D(2027, 1, 23)),  # ALJ hearing: 60 days
         ("medicare_part_d", {}, D(2027, 1, 28)),  # 65 days from the notice
         ("medicare_advantage", {}, D(2027, 1, 28)),
         ("commercial", {"level": 2}, D(2027, 3, 24)),  # external review: 4 months
