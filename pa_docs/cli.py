@@ -29,13 +29,12 @@ app.add_typer(criteria_app, name="criteria")
 
 def _register_subcommands() -> None:
     """Commands whose modules live with their feature (each imports its heavy parts lazily)."""
+    from .appeal._cli import deadline_command
     from .log._cli import kpi_command, log_app
 
+    app.command("deadline")(deadline_command)
     app.add_typer(log_app, name="log")
     app.command("kpi")(kpi_command)
-
-
-_register_subcommands()
 
 CaseArg = Annotated[Path, typer.Argument(help="The case file (YAML).", show_default=False)]
 PolicyOpt = Annotated[
@@ -177,6 +176,104 @@ def letter(
     return _document("letter", case, policy, criteria, format, output, profile, templates, draft)
 
 
+DenialOpt = Annotated[
+    Path, typer.Option("--denial", help="The payer's denial (YAML).", show_default=False)
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="The letter's date, and the day lateness is judged (default today)."),
+]
+
+
+def _plan(
+    case: Path, denial: Path, policy: str | None, criteria: list[Path] | None, as_of: str | None,
+    *, late: bool, draft: bool,
+) -> Any:
+    from .appeal import load_denial, plan_appeal
+    from .appeal._cli import _date
+    from .case import load_case
+
+    c = load_case(case)
+    d = load_denial(denial, c.case_id)
+    plan = plan_appeal(
+        c, _policy_for(c, policy, criteria), d, _date(as_of), late=late, draft=draft,
+        denial_file=denial,
+    )
+    dl = plan.deadline
+    when = f"{dl.deadline}" + (f" (file by {dl.file_by})" if dl.file_by != dl.deadline else "")
+    sys.stderr.write(
+        f"level {dl.level} {dl.level_name} ({dl.program_name}): last day to file {when}, "
+        f"{plan.days_left} days left on {plan.as_of}\n"
+    )
+    for r in plan.reasons:
+        if r.how != "stated":
+            ids = ", ".join(c.id for c in r.criteria)
+            sys.stderr.write(f"reason {r.index}: {r.how} ({r.note}) -> {ids}\n")
+    return plan
+
+
+@app.command()
+def appeal(
+    case: CaseArg,
+    denial: DenialOpt,
+    policy: PolicyOpt = None,
+    criteria: CriteriaOpt = None,
+    as_of: AsOfOpt = None,
+    format: FormatOpt = "pdf",
+    output: OutOpt = None,
+    profile: ProfileOpt = None,
+    templates: TemplatesOpt = None,
+    draft: DraftOpt = False,
+    late: Annotated[
+        bool, typer.Option("--late", help="File past the deadline, asking for good cause.")
+    ] = False,
+) -> int:
+    """Write the appeal letter: each denial reason quoted and answered with the payer's criterion
+    and dated evidence. Refused (exit 1) when the record does not support an answer, unless
+    --draft; past the deadline is an error unless --late."""
+    from .documents import load_profile
+    from .documents._appeal import build_appeal
+    from .render import FORMATS, write
+
+    if format not in FORMATS:
+        raise InputError(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
+    plan = _plan(case, denial, policy, criteria, as_of, late=late, draft=draft)
+    prof = load_profile(profile) if profile else None
+    doc = build_appeal(plan, profile=prof, templates=templates, case_path=case)
+    name = f"{plan.case.case_id}-appeal-level{plan.level}.{format}"
+    target = write(doc, format, output or Path(name))
+    sys.stderr.write(f"wrote {target}{' (DRAFT)' if draft else ''}\n")
+    return 0
+
+
+@app.command()
+def p2p(
+    case: CaseArg,
+    denial: DenialOpt,
+    policy: PolicyOpt = None,
+    criteria: CriteriaOpt = None,
+    as_of: AsOfOpt = None,
+    format: FormatOpt = "pdf",
+    output: OutOpt = None,
+    profile: ProfileOpt = None,
+    templates: TemplatesOpt = None,
+) -> int:
+    """Write a one-page peer-to-peer preparation sheet: reasons, criteria, strongest evidence,
+    questions to ask the reviewer, and the weak points of the record."""
+    from .documents import load_profile
+    from .documents._appeal import build_p2p
+    from .render import FORMATS, write
+
+    if format not in FORMATS:
+        raise InputError(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
+    plan = _plan(case, denial, policy, criteria, as_of, late=True, draft=True)
+    prof = load_profile(profile) if profile else None
+    doc = build_p2p(plan, profile=prof, templates=templates, case_path=case)
+    target = write(doc, format, output or Path(f"{plan.case.case_id}-p2p.{format}"))
+    sys.stderr.write(f"wrote {target}\n")
+    return 0
+
+
 @criteria_app.command("list")
 def criteria_list(criteria: CriteriaOpt = None) -> int:
     """List the policies: shipped ones and those in --criteria folders."""
@@ -228,6 +325,9 @@ def criteria_validate(
         return 2
     sys.stdout.write(f"{count} policies valid\n")
     return 0
+
+
+_register_subcommands()
 
 
 def main(argv: list[str] | None = None) -> int:
