@@ -144,6 +144,7 @@ def _build(
 
     orders = [m for m in meds if is_order(m)]
     req, req_fills, chosen = request(item, request_type, orders, dx, index, notes)
+    dx.sort(key=lambda d: d.data["code"] != req["diagnosis"])  # the request's diagnosis first
     rest = [m for m in meds if m is not chosen and not (is_order(m) and m.kind == "device")]
     treatments = [treatment(g) for g in merge(rest, index)]
 
