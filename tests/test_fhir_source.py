@@ -45,7 +45,7 @@ def test_bulk_ndjson_with_patient_keeps_only_that_record() -> None:
 
 
 def test_unknown_patient_lists_the_patients() -> None:
-    with pytest.raises(InputError, match="'zz' is not in the source.*b1.*b2"):
+    with pytest.raises(InputError, match=r"'zz' is not in the source.*b1.*b2"):
         import_source(FIXTURES / "bulk", patient="zz", request_date=DAY)
 
 

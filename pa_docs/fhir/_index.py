@@ -102,12 +102,15 @@ def select_patient(index: Index, wanted: str | None, source: str) -> Selection:
             if wanted in {p.id, p.ref, p.full_url}:
                 chosen = p
         if chosen is None:
-            listing = "; ".join(_describe(p) for p in patients) or "none"
+            listing = (
+                "; ".join(_describe(p) for p in sorted(patients, key=lambda p: p.id or ""))
+                or "none"
+            )
             raise InputError(
                 f"patient {wanted!r} is not in the source; patients found: {listing}", file=source
             )
     elif len(patients) > 1:
-        listing = "; ".join(_describe(p) for p in patients)
+        listing = "; ".join(_describe(p) for p in sorted(patients, key=lambda p: p.id or ""))
         raise InputError(
             f"the source holds {len(patients)} patients; choose one with --patient ID: {listing}",
             file=source,
