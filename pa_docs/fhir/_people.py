@@ -124,14 +124,10 @@ def coverage(
 def _claim_payer(index: Index) -> str | None:
     best: tuple[Any, str] | None = None
     for c in index.of_type("Claim"):
-        when = to_date(c.model.created)
+        when = str(to_date(c.model.created) or "")
         for ins in c.model.insurance or []:
             name = (ins.coverage.display or "").strip() if ins.coverage else ""
-            if (
-                name
-                and name.upper() != "NO_INSURANCE"
-                and (best is None or str(when) > str(best[0]))
-            ):
+            if name and name.upper() != "NO_INSURANCE" and (best is None or when > best[0]):
                 best = (when, name)
     return best[1] if best else None
 
