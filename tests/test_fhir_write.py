@@ -21,10 +21,6 @@ RA = FIXTURES / "ra_bundle.json"
 OSA = FIXTURES / "osa"
 
 
-def _complete() -> object:
-    return import_source(RA, request_date=dt.date(2026, 11, 2), item="infliximab-dyyb")
-
-
 def test_complete_import_written_loads_unchanged(tmp_path: Path) -> None:
     result = import_source(RA, request_date=dt.date(2026, 11, 2), item="infliximab-dyyb")
     assert result.case is not None

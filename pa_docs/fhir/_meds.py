@@ -16,7 +16,7 @@ from typing import Any
 from ..vocab import vocabulary
 from ..vocab._vocab import norm
 from ._index import Index
-from ._util import FILL, Coding, Fill, codings, concept_text, reference, table, to_date
+from ._util import Coding, Fill, codings, concept_text, reference, table, to_date
 
 _STRENGTH = re.compile(
     r"\d+(?:\.\d+)?\s*(?:MG|MCG|G|ML|%|UNT|MEQ)(?:/(?:ML|ACTUAT|G|HR))?(?![A-Za-z])", re.I
@@ -301,5 +301,3 @@ def treatment_fills(
         )
     return fills
 
-
-__all__ = ["FILL", "Med", "MedLog", "devices", "drug_key", "is_order", "medications"]
