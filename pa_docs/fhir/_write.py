@@ -1,0 +1,204 @@
+"""Write an imported case as a case file: a header comment saying what was imported and what is
+still to be filled in, then the case in the field order of the case model.
+
+The text is deterministic. Required values the chart lacks are written as ``FILL-IN`` with a
+comment, so the file does not load until they are filled in; optional values a policy may ask for
+(a treatment's outcome, a sleep test's event count) are suggested as comment lines. The file is
+written atomically (temporary file, then rename) with mode 0600: it holds health information.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel
+
+from ..case import Case
+from ..errors import InputError
+from ._import import ImportResult, ToFill
+from ._util import FILL
+
+_SECTIONS = ("diagnoses", "labs", "scores", "treatments", "findings", "encounters")
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int | float):
+        return repr(value)
+    text = yaml.safe_dump(str(value), allow_unicode=True, width=10**9, default_flow_style=True)
+    return text.removesuffix("\n").removesuffix("\n...").strip()
+
+
+def _models() -> dict[str, type[BaseModel]]:
+    fields = Case.model_fields
+    out: dict[str, type[BaseModel]] = {}
+    for name in ("patient", "coverage", "prescriber", "request"):
+        ann = fields[name].annotation
+        assert isinstance(ann, type) and issubclass(ann, BaseModel)
+        out[name] = ann
+    from ..case import Diagnosis, Encounter, Finding, Lab, Score, Treatment
+
+    out.update(
+        diagnoses=Diagnosis,
+        labs=Lab,
+        scores=Score,
+        treatments=Treatment,
+        findings=Finding,
+        encounters=Encounter,
+    )
+    return out
+
+
+def _ordered(data: dict[str, Any], model: type[BaseModel]) -> list[tuple[str, Any]]:
+    order = list(model.model_fields)
+    return sorted(data.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
+
+
+def _mapping(
+    data: dict[str, Any],
+    model: type[BaseModel],
+    indent: str,
+    path: str,
+    fills: dict[str, ToFill],
+    first: str = "",
+) -> list[str]:
+    lines = []
+    lead = first or indent
+    for key, value in _ordered(data, model):
+        fill = fills.get(f"{path}.{key}")
+        if isinstance(value, list):
+            text = f"[{', '.join(_scalar(v) for v in value)}]"
+        elif isinstance(value, str) and "\n" in value:
+            body = textwrap.indent(value.rstrip("\n"), indent + "  ")
+            lines.append(f"{lead}{key}: |\n{body}")
+            lead = indent
+            continue
+        else:
+            text = _scalar(value)
+        comment = f"  # TO FILL: {fill.what}" if fill and value == FILL else ""
+        lines.append(f"{lead}{key}: {text}{comment}")
+        lead = indent
+    for f in fills.values():  # optional fields suggested as comments
+        prefix, _, name = f.path.rpartition(".")
+        if prefix == path and not f.required and name not in data:
+            lines.append(f"{indent}# {name}: TO FILL if known: {f.what}")
+    return lines
+
+
+def render_case(result: ImportResult, source: str | None = None) -> str:
+    """The case file text for an import: header comment, then the case."""
+    fills = {f.path: f for f in result.to_fill}
+    models = _models()
+    out = _header(result, source)
+    data = result.data
+    out.append(f"case_id: {_scalar(data['case_id'])}")
+    out.append(f"request_date: {_scalar(data['request_date'])}")
+    for name in ("patient", "coverage", "prescriber", "request"):
+        out.append("")
+        out.append(f"{name}:")
+        out += _mapping(data[name], models[name], "  ", name, fills)
+    for name in _SECTIONS:
+        items = data.get(name) or []
+        out.append("")
+        if not items:
+            out.append(f"{name}: []")
+            continue
+        out.append(f"{name}:")
+        for i, item in enumerate(items):
+            out += _mapping(item, models[name], "    ", f"{name}[{i}]", fills, first="  - ")
+    if data.get("notes"):
+        out.append("")
+        out += _mapping({"notes": data["notes"]}, Case, "", "", fills)
+    return "\n".join(out) + "\n"
+
+
+def _wrap(text: str, lead: str = "#   - ") -> list[str]:
+    return textwrap.wrap(
+        text,
+        width=100,
+        initial_indent=lead,
+        subsequent_indent="#     ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def _header(result: ImportResult, source: str | None) -> list[str]:
+    counts = ", ".join(f"{n} {k}" for k, n in result.imported.items())
+    read = ", ".join(f"{n} {k}" for k, n in result.read.items())
+    lines = ["# Case imported from a FHIR R4 record by `pa-docs import-fhir`."]
+    if source:
+        lines.append(f"# Source: {source}")
+    if result.patient:
+        lines.append(f"# Patient: Patient/{result.patient}")
+    lines += _wrap(f"Imported: {counts}.", "# ")
+    lines += _wrap(f"From: {read}.", "#   ")
+    lines += ["# Each imported item names the resource it came from in `fhir_ref`."]
+    required = [f for f in result.to_fill if f.required]
+    optional = [f for f in result.to_fill if not f.required]
+    if required:
+        lines.append("#")
+        lines.append("# TO FILL IN before the case can be checked (written as FILL-IN below):")
+        for f in required:
+            lines += _wrap(str(f))
+    if optional:
+        lines.append("#")
+        lines.append("# TO COMPLETE where the policy asks for it (suggested as comments below):")
+        for f in optional:
+            lines += _wrap(str(f))
+    lines.append(
+        "#   - findings: named findings (e.g. excessive daytime sleepiness) are not coded in"
+    )
+    lines.append("#     the chart export; add those the record supports")
+    if result.unmapped:
+        lines.append("#")
+        lines.append("# NOT IMPORTED (codes outside the curated tables and vocabularies):")
+        for u in result.unmapped:
+            lines += _wrap(u)
+    if result.notes:
+        lines.append("#")
+        lines.append("# NOTES:")
+        for n in result.notes:
+            lines += _wrap(n)
+    if result.case_error:
+        lines.append("#")
+        lines += _wrap(f"The imported values do not validate yet: {result.case_error}", "# ")
+    lines.append("")
+    return lines
+
+
+def write_case(
+    result: ImportResult, path: str | Path, *, source: str | None = None, overwrite: bool = False
+) -> Path:
+    """Write the case file atomically with mode 0600; an existing file is kept unless
+    ``overwrite`` (it may hold what the specialist already filled in)."""
+    target = Path(path)
+    if target.exists() and not overwrite:
+        raise InputError(
+            "the file exists; choose another name or overwrite it (--force)", file=target
+        )
+    text = render_case(result, source)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError("the output folder does not exist", file=target)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
