@@ -30,9 +30,11 @@ app.add_typer(criteria_app, name="criteria")
 def _register_subcommands() -> None:
     """Commands whose modules live with their feature (each imports its heavy parts lazily)."""
     from .appeal._cli import deadline_command
+    from .fhir._cli import import_fhir_command
     from .log._cli import kpi_command, log_app
 
     app.command("deadline")(deadline_command)
+    app.command("import-fhir")(import_fhir_command)
     app.add_typer(log_app, name="log")
     app.command("kpi")(kpi_command)
 

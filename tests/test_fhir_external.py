@@ -112,7 +112,7 @@ def test_dtr_bundle_pat015() -> None:
     assert any("' G30.0'" in n for n in r.notes)
     contexts = {x.get("context"): x["value"] for x in _labs(r, "spo2")}
     assert contexts["rest"] == 95 and contexts["exercise"] == 80 and contexts["sleep"] == 90
-    assert any("E0470" in u for u in r.unmapped)
+    assert any("E0250" in u for u in r.unmapped)  # a hospital bed: not in the vocabulary
 
 
 def test_davinci_folder_needs_a_patient() -> None:
@@ -146,7 +146,7 @@ def _filled(r: ImportResult, **values: Any) -> Case:
 
 
 def _verdict(result: Any, criterion: str) -> str:
-    return str(next(v.status for v in result.verdicts if v.criterion_id == criterion))
+    return str(next(v.status for v in result.verdicts if v.id == criterion))
 
 
 def test_fixture_methotrexate_order_is_not_a_failed_trial() -> None:

@@ -9,12 +9,14 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ..errors import InputError
-from ._deadline import Deadline, filing_deadline
+
+if TYPE_CHECKING:
+    from ._deadline import Deadline
 
 
 def _date(value: str | None) -> dt.date:
@@ -116,6 +118,8 @@ def deadline_command(
     d = load_denial(denial, c.case_id)
     if policy is not None:
         policies.select_policy(c, policies.load_policies(), policy)
+    from ._deadline import filing_deadline
+
     result = filing_deadline(
         c.coverage.line_of_business, d.appeal_level, d.denial_date, d.received_date, file=denial
     )

@@ -51,11 +51,12 @@ class _Test:
 def _identify(cs: list[Coding]) -> _Test | None:
     v = vocabulary()
     extra = table("observations")["extra_codes"]
+    contexts = table("observations").get("loinc_context") or {}
     for c in cs:
         if c.system == LOINC:
             key = v.test_for_loinc(c.code)
             if key:
-                return _Test(key, c.code, None, c)
+                return _Test(key, c.code, contexts.get(c.code), c)
     for c in cs:
         hit = extra.get(f"{c.system}|{c.code}")
         if hit:
