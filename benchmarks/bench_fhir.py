@@ -72,8 +72,10 @@ def main() -> int:
             run_import(path)
             runs.append(time.perf_counter() - start)
     assert result.case is not None
-    print(f"import of a {SIZE}-resource Bundle: first run {first:.3f} s (cold, in-process), "
-          f"best of 5 {min(runs):.3f} s, mean {sum(runs) / len(runs):.3f} s; budget {BUDGET_S} s")
+    print(
+        f"import of a {SIZE}-resource Bundle: first run {first:.3f} s (cold, in-process), "
+        f"best of 5 {min(runs):.3f} s, mean {sum(runs) / len(runs):.3f} s; budget {BUDGET_S} s"
+    )
     return 0 if first < BUDGET_S else 1
 
 

@@ -19,7 +19,9 @@ from pa_docs.errors import CaseError, InputError, NotReadyError
 from pa_docs.policy import load_policies
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "examples"
-pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/examples is not beside the repository")
+pytestmark = pytest.mark.skipif(
+    not SHARED.is_dir(), reason="../shared/examples is not beside the repository"
+)
 CASE_FILE = SHARED / "crohns-vedolizumab-uhc.yaml"
 DENIAL_FILE = SHARED / "crohns-vedolizumab-uhc.denial.yaml"
 UHC = load_policies()["uhc-vedolizumab-crohns"]

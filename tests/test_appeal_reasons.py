@@ -14,7 +14,9 @@ from pa_docs.errors import InputError
 from pa_docs.policy import load_policies
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "examples"
-pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/examples is not beside the repository")
+pytestmark = pytest.mark.skipif(
+    not SHARED.is_dir(), reason="../shared/examples is not beside the repository"
+)
 POLICIES = load_policies()
 UHC = POLICIES["uhc-vedolizumab-crohns"]  # diagnosis, disease-activity, step-conventional, dosing
 AETNA = POLICIES["aetna-infliximab-ra"]

@@ -161,8 +161,9 @@ def test_fixture_methotrexate_order_is_not_a_failed_trial() -> None:
 
 
 def test_synthea_ra_into_the_checker() -> None:
-    r = import_source(_synthea("Hershel_Marvin"), request_date=DAY, item="infliximab",
-                      payer="aetna")
+    r = import_source(
+        _synthea("Hershel_Marvin"), request_date=DAY, item="infliximab", payer="aetna"
+    )
     case = _filled(r, **{"patient.member_id": "W1", "prescriber.npi": "1548362791"})
     result = _check(case, "aetna-infliximab-ra")
     assert _verdict(result, "diagnosis") == "met"

@@ -300,4 +300,3 @@ def treatment_fills(
             )
         )
     return fills
-
