@@ -18,8 +18,14 @@ MET, NOT_MET, MISSING = Status.met, Status.not_met, Status.missing
     [
         ({"drug": "Rinvoq", "start": "2026-01-01"}, NOT_MET),  # brand of upadacitinib, ongoing
         ({"drug": "etanercept", "start": "2026-01-01", "end": "2026-11-02"}, NOT_MET),  # ends today
-        ({"drug": "etanercept", "start": "2026-01-01", "end": "2026-11-01"}, MET),  # ended yesterday
-        ({"drug": "Humira", "start": "2026-10-01", "source": "sample"}, MET),  # samples: not current
+        (
+            {"drug": "etanercept", "start": "2026-01-01", "end": "2026-11-01"},
+            MET,
+        ),  # ended yesterday
+        (
+            {"drug": "Humira", "start": "2026-10-01", "source": "sample"},
+            MET,
+        ),  # samples: not current
         ({"drug": "adalimumab", "outcome": "contraindication"}, MET),  # never taken
         ({"drug": "methotrexate", "start": "2026-01-01"}, MET),  # not a biologic
     ],
