@@ -98,6 +98,7 @@ class Document:
             named = _NAMED.match(msg) if not clean else None
             if named:  # a model-level rule that names its field first, e.g. "labs[2].date ..."
                 clean = [int(p) if p.isdigit() else p for p in re.findall(r"\w+", named.group(1))]
+                msg = msg[named.end() :]  # the field is printed before the message already
             field = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in clean)
             field = field.replace(".[", "[")
             out.append(Problem(msg, str(self.path), self.line_of(tuple(clean)), field or None))
@@ -120,7 +121,9 @@ def _message(e: Any) -> str:
     text = text.removeprefix("Value error, ")
     if typ != "missing" and not isinstance(value, Mapping | list) and value is not None:
         shown = value.isoformat() if isinstance(value, dt.date) else value
-        text = f"{text} (got {shown!r})"
+        named = re.search(rf"(?<![\w.-]){re.escape(str(shown))}(?![\w.-])", text)
+        if not named:  # a validator's own message may name the value already
+            text = f"{text} (got {shown!r})"
     return text
 
 
@@ -150,7 +153,7 @@ def parse(text: str, path: Path, error: type[InputError] = InputError) -> Docume
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        what = exc.problem or "invalid YAML"
+        what = f"invalid YAML: {exc.problem}" if exc.problem else "invalid YAML"
         if "could not determine a constructor" in what:
             tag = what.rsplit(" ", 1)[-1].replace("tag:yaml.org,2002:", "!!")
             what = f"YAML tag {tag} is not allowed: only plain values, lists and mappings"
