@@ -42,10 +42,12 @@ def _out() -> Any:
     return Console(highlight=False, soft_wrap=False)
 
 
-def _policy_for(case: Any, policy: str | None, criteria: list[Path] | None) -> Any:
+def _policy_for(
+    case: Any, policy: str | None, criteria: list[Path] | None, source: Path | None = None
+) -> Any:
     from .policy import load_policies, select_policy
 
-    return select_policy(case, load_policies(criteria or ()), policy)
+    return select_policy(case, load_policies(criteria or ()), policy, source=source)
 
 
 @app.command()
@@ -67,7 +69,7 @@ def check(
     if format not in {"table", "json"}:
         raise InputError(f"--format must be table or json, got {format!r}")
     c = load_case(case)
-    result = check_case(c, _policy_for(c, policy, criteria))
+    result = check_case(c, _policy_for(c, policy, criteria, case))
     if format == "json":
         import json
 
