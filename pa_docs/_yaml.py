@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -79,9 +80,13 @@ class Document:
         return self.lines.get(())
 
     def problems(self, err: ValidationError) -> list[Problem]:
-        out = []
+        out: list[Problem] = []
+        extra: dict[Loc, int] = {}  # unknown field -> its problem's index in out
+        missing: dict[Loc, int] = {}  # required field missing -> its problem's index
         for e in err.errors():
-            loc = tuple(x for x in e["loc"] if not (isinstance(x, str) and x.startswith("function-")))
+            loc = tuple(
+                x for x in e["loc"] if not (isinstance(x, str) and x.startswith("function-"))
+            )
             # drop pydantic's union tags (e.g. 'lab', 'str') that are not keys of the document
             clean: list[str | int] = []
             node: Any = self.data
@@ -101,14 +106,36 @@ class Document:
                 msg = msg[named.end() :]  # the field is printed before the message already
             field = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in clean)
             field = field.replace(".[", "[")
+            if e["type"] == "extra_forbidden":
+                extra[tuple(clean)] = len(out)
+            elif e["type"] == "missing":
+                missing[tuple(clean)] = len(out)
             out.append(Problem(msg, str(self.path), self.line_of(tuple(clean)), field or None))
-        return out
+        return _misspellings(out, extra, missing)
 
     def validate(self, model: type[M], error: type[InputError] = InputError) -> M:
         try:
             return model.model_validate(self.data)
         except ValidationError as err:
             raise error(problems=self.problems(err)) from None
+
+
+def _misspellings(
+    out: list[Problem], extra: dict[Loc, int], missing: dict[Loc, int]
+) -> list[Problem]:
+    """A misspelt required field is one problem, not two: 'memberid: unknown field; did you
+    mean member_id?' rather than that and 'member_id: required field is missing'."""
+    drop: set[int] = set()
+    for loc, i in extra.items():
+        siblings = {
+            str(m[-1]): j for m, j in missing.items() if m[:-1] == loc[:-1] and j not in drop
+        }
+        close = difflib.get_close_matches(str(loc[-1]), list(siblings), n=1, cutoff=0.6)
+        if close:
+            p = out[i]
+            out[i] = Problem(f"unknown field; did you mean {close[0]!r}?", p.file, p.line, p.field)
+            drop.add(siblings[close[0]])
+    return [p for i, p in enumerate(out) if i not in drop]
 
 
 def _message(e: Any) -> str:
