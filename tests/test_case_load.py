@@ -85,6 +85,7 @@ def test_a_valid_case_loads(tmp_path: Path) -> None:
     ("old", "new", "field", "shows"),
     [
         ("  specialty: x", "  specialtty: x", "prescriber.specialtty", "unknown field"),
+        ("  member_id: M1", "  memberid: M1", "patient.memberid", "did you mean 'member_id'?"),
         ("  value: 86", "  value: high", "labs[0].value", "'high'"),
         ("  date: 2026-07-21", "  date: 2026-02-30", "labs[1].date", "2026-02-30"),
         ("- code: M05.79", "- code: M05.7Q", "diagnoses[0].code", "M05.7Q"),
