@@ -158,7 +158,8 @@ def lab_summary(lab: Lab) -> str:
     if lab.result:
         bits.append(lab.result)
     if lab.value is not None:
-        bits.append(f"{lab.value:g}{' ' + lab.unit if lab.unit else ''}")
+        unit = "" if not lab.unit else (lab.unit if lab.unit == "%" else f" {lab.unit}")
+        bits.append(f"{lab.value:g}{unit}")
     if lab.events is not None:
         bits[-1] += ","
         bits.append(f"{lab.events} events")
