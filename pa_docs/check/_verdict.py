@@ -8,6 +8,7 @@ A case is ``ready`` when every criterion is met, ``not_met`` when any is not_met
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -85,15 +86,40 @@ def _join(
     actions_from: list[Result] | None = None,
     joiner: str = " ",
 ) -> Result:
+    # a sentence that an earlier part already said (the same resting result judged for Group I
+    # and for Group II) is said once
+    seen: set[str] = set()
     reasons = []
     for p in parts:
-        reasons.append(f"{p.label}: {p.reason}" if p.label else p.reason)
-    actions = [p.action for p in (actions_from or parts) if p.action]
+        said = _unsaid(p.reason, seen)
+        if said:
+            reasons.append(f"{p.label}: {said}" if p.label else said)
+    actions = [a for a in (_unsaid(p.action or "", seen) for p in actions_from or parts) if a]
     evidence: list[Evidence] = []
     for p in evidence_from or parts:
         evidence.extend(e for e in p.evidence if e not in evidence)
-    action = joiner.join(dict.fromkeys(actions)) if actions else None
+    action = joiner.join(actions) if actions else None
     return Result(status, " ".join(reasons), action, evidence, label)
+
+
+_SEP = re.compile(r"(\s+Or:\s+|(?<=\.)\s+)")
+
+
+def _unsaid(text: str, seen: set[str]) -> str:
+    """``text`` without the sentences in ``seen`` (keeping the 'Or:' between the rest)."""
+    pieces = _SEP.split(text)
+    out: list[str] = []
+    sep = ""
+    for i, piece in enumerate(pieces):
+        if i % 2:  # a separator
+            sep = piece if not sep.strip() else sep
+            continue
+        if not piece or piece in seen:
+            continue
+        seen.add(piece)
+        out.append((sep if out else "") + piece)
+        sep = ""
+    return "".join(out)
 
 
 @dataclass(slots=True)
