@@ -1,4 +1,4 @@
-"""Bad case files: each is one clear CaseError naming the file, the line, the field and the value."""
+"""Bad case files: each is one clear CaseError naming the file, line, field and value."""
 
 from __future__ import annotations
 

@@ -71,7 +71,9 @@ def _check(path: Path, policies: dict[str, Policy]) -> dict[str, object]:
     return check_case(case, select_policy(case, policies)).to_dict()
 
 
-def _assert_expected(data: dict[str, object], expected: tuple[str, str, str, dict[str, str]]) -> None:
+def _assert_expected(
+    data: dict[str, object], expected: tuple[str, str, str, dict[str, str]]
+) -> None:
     policy_id, request_type, status, gaps = expected
     assert data["policy"]["id"] == policy_id  # type: ignore[index]
     assert data["request_type"] == request_type

@@ -1,4 +1,4 @@
-"""Current therapy: exclusions, required combinations, time on therapy, and response from baseline."""
+"""Current therapy: exclusions, required combinations, time on therapy, response from baseline."""
 
 from __future__ import annotations
 
