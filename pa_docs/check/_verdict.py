@@ -8,7 +8,6 @@ A case is ``ready`` when every criterion is met, ``not_met`` when any is not_met
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -102,24 +101,22 @@ def _join(
     return Result(status, " ".join(reasons), action, evidence, label)
 
 
-_SEP = re.compile(r"(\s+Or:\s+|(?<=\.)\s+)")
-
-
 def _unsaid(text: str, seen: set[str]) -> str:
     """``text`` without the sentences in ``seen`` (keeping the 'Or:' between the rest)."""
-    pieces = _SEP.split(text)
-    out: list[str] = []
-    sep = ""
-    for i, piece in enumerate(pieces):
-        if i % 2:  # a separator
-            sep = piece if not sep.strip() else sep
-            continue
-        if not piece or piece in seen:
-            continue
-        seen.add(piece)
-        out.append((sep if out else "") + piece)
-        sep = ""
-    return "".join(out)
+    if ". " not in text:  # one sentence, the common case
+        if not text or text in seen:
+            return ""
+        seen.add(text)
+        return text
+    alternatives = []
+    for alt in text.split(" Or: "):
+        parts = alt.split(". ")
+        sentences = [x + "." for x in parts[:-1]] + [parts[-1]]
+        kept = [x for x in sentences if x and x not in seen]
+        seen.update(kept)
+        if kept:
+            alternatives.append(" ".join(kept))
+    return " Or: ".join(alternatives)
 
 
 @dataclass(slots=True)
