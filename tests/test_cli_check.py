@@ -207,3 +207,20 @@ def test_criteria_list_and_show(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "IP0652" in out and "continuation criteria" in out
     assert main(["criteria", "show", "nope"]) == 2
+
+
+def test_check_path_imports_no_heavy_module() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from pa_docs.cli import main\n"
+        f"main(['check', {str(EXAMPLES / 'ra-infliximab-aetna.yaml')!r}, '--format', 'json'])\n"
+        "heavy = {'weasyprint', 'docx', 'fhir', 'simple_icd_10_cm', 'sqlalchemy', 'alembic'}\n"
+        "print('HEAVY:', *sorted({m.split('.')[0] for m in sys.modules} & heavy))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip().splitlines()[-1] == "HEAVY:"
