@@ -62,7 +62,9 @@ def wall(argv: list[str], runs: int) -> float:
     times = []
     for i in range(runs + 1):
         start = time.perf_counter()
-        subprocess.run(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         if i:
             times.append(time.perf_counter() - start)
     return statistics.median(times)
@@ -106,7 +108,10 @@ def main() -> int:
         ("python -c pass", [py, "-c", "pass"]),
         ('python -c "import pa_docs"', [py, "-c", "import pa_docs"]),
         ("pa-docs check (table)", [py, "-m", "pa_docs", "check", str(demo)]),
-        ("pa-docs check --format json", [py, "-m", "pa_docs", "check", str(demo), "--format", "json"]),
+        (
+            "pa-docs check --format json",
+            [py, "-m", "pa_docs", "check", str(demo), "--format", "json"],
+        ),
     ]
     print(f"cold start, median of {args.runs} runs")
     figures = {}

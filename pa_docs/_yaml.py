@@ -91,10 +91,9 @@ class Document:
             clean: list[str | int] = []
             node: Any = self.data
             for part in loc:
-                if isinstance(node, Mapping) and part in node:
-                    node = node[part]
-                    clean.append(part)
-                elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+                in_map = isinstance(node, Mapping) and part in node
+                in_list = isinstance(node, list) and isinstance(part, int) and part < len(node)
+                if in_map or in_list:
                     node = node[part]
                     clean.append(part)
                 elif e["type"] in {"extra_forbidden", "missing"} and part == loc[-1]:

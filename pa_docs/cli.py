@@ -2,7 +2,8 @@
 
 Exit codes: 0 success (a case is ready), 1 the record does not support what was asked (gaps),
 2 bad input. A command sets a non-zero exit code with ``raise typer.Exit(code)``: click ignores
-the return value of a command. Heavy modules (renderers, FHIR, the case log) are imported inside their commands.
+the return value of a command. Heavy modules (renderers, FHIR, the case log) are imported inside
+their commands.
 """
 
 from __future__ import annotations

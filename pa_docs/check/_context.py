@@ -93,7 +93,7 @@ class Context:
         self.requested = req.key if req else case.request.item.lower()
 
     def drug_match(self, th: Therapy, m: DrugMatch) -> str | None:
-        """None when the therapy qualifies under ``m``; else why it does not (or '' if unrelated)."""
+        """None when the therapy qualifies under ``m``; else why not ('' when unrelated)."""
         v = vocabulary()
         if m.drug is not None:
             key = self.requested if m.drug == "requested" else v.drug(m.drug).key  # type: ignore[union-attr]
@@ -128,7 +128,7 @@ class Context:
         return None
 
     def matching(self, matches: list[DrugMatch]) -> tuple[list[Therapy], list[str]]:
-        """Therapies (not samples) that qualify under any of ``matches``, and why near-misses fail."""
+        """Therapies (not samples) qualifying under any of ``matches``; why near-misses fail."""
         found: list[Therapy] = []
         why: list[str] = []
         for th in self.therapies:

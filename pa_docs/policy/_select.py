@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +38,8 @@ def _where(source: Path | None, from_case: bool) -> dict[str, Any]:
         return {"field": "--policy"}
     line = None
     if source is not None:
-        try:
+        with contextlib.suppress(InputError):
             line = _yaml.load(source).line_of(("request", "policy"))
-        except InputError:
-            pass
     return {"file": source, "line": line, "field": "request.policy"}
 
 

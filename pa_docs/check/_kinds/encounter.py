@@ -53,9 +53,17 @@ def evaluate(rule: EncounterRule, ctx: Context) -> Result:
             f"{rule.relative_to.to_day} ({iso(hi)}) after {anchor.name} started on {iso(s)}"
         )
         anchor_ev = [anchor.evidence()]
-    inside = [(i, e) for i, e in encounters if (lo is None or e.date >= lo) and (hi is None or e.date <= hi)]
+    inside = [
+        (i, e)
+        for i, e in encounters
+        if (lo is None or e.date >= lo) and (hi is None or e.date <= hi)
+    ]
     if not inside:
-        seen = f" (found: {', '.join(f'{e.type} on {iso(e.date)}' for _, e in encounters[:3])})" if encounters else ""
+        seen = (
+            f" (found: {', '.join(f'{e.type} on {iso(e.date)}' for _, e in encounters[:3])})"
+            if encounters
+            else ""
+        )
         return Result(
             Status.missing,
             f"No {types} {window} is on record{seen}.",

@@ -142,8 +142,10 @@ def _judge(rule: LabRule, ctx: Context, i: int, lab: Lab) -> Result:
         if flag is None:
             return Result(
                 Status.missing,
-                f"{summary}: the record does not say the treating practitioner ordered and evaluated it.",
-                f"Document that the treating practitioner ordered and evaluated the {name} of {iso(lab.date)}.",
+                f"{summary}: the record does not say the treating practitioner ordered and "
+                "evaluated it.",
+                f"Document that the treating practitioner ordered and evaluated the {name} of "
+                f"{iso(lab.date)}.",
                 ev,
             )
         if not flag:
