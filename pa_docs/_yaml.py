@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -79,17 +80,20 @@ class Document:
         return self.lines.get(())
 
     def problems(self, err: ValidationError) -> list[Problem]:
-        out = []
+        out: list[Problem] = []
+        extra: dict[Loc, int] = {}  # unknown field -> its problem's index in out
+        missing: dict[Loc, int] = {}  # required field missing -> its problem's index
         for e in err.errors():
-            loc = tuple(x for x in e["loc"] if not (isinstance(x, str) and x.startswith("function-")))
+            loc = tuple(
+                x for x in e["loc"] if not (isinstance(x, str) and x.startswith("function-"))
+            )
             # drop pydantic's union tags (e.g. 'lab', 'str') that are not keys of the document
             clean: list[str | int] = []
             node: Any = self.data
             for part in loc:
-                if isinstance(node, Mapping) and part in node:
-                    node = node[part]
-                    clean.append(part)
-                elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+                in_map = isinstance(node, Mapping) and part in node
+                in_list = isinstance(node, list) and isinstance(part, int) and part < len(node)
+                if in_map or in_list:
                     node = node[part]
                     clean.append(part)
                 elif e["type"] in {"extra_forbidden", "missing"} and part == loc[-1]:
@@ -98,16 +102,39 @@ class Document:
             named = _NAMED.match(msg) if not clean else None
             if named:  # a model-level rule that names its field first, e.g. "labs[2].date ..."
                 clean = [int(p) if p.isdigit() else p for p in re.findall(r"\w+", named.group(1))]
+                msg = msg[named.end() :]  # the field is printed before the message already
             field = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in clean)
             field = field.replace(".[", "[")
+            if e["type"] == "extra_forbidden":
+                extra[tuple(clean)] = len(out)
+            elif e["type"] == "missing":
+                missing[tuple(clean)] = len(out)
             out.append(Problem(msg, str(self.path), self.line_of(tuple(clean)), field or None))
-        return out
+        return _misspellings(out, extra, missing)
 
     def validate(self, model: type[M], error: type[InputError] = InputError) -> M:
         try:
             return model.model_validate(self.data)
         except ValidationError as err:
             raise error(problems=self.problems(err)) from None
+
+
+def _misspellings(
+    out: list[Problem], extra: dict[Loc, int], missing: dict[Loc, int]
+) -> list[Problem]:
+    """A misspelt required field is one problem, not two: 'memberid: unknown field; did you
+    mean member_id?' rather than that and 'member_id: required field is missing'."""
+    drop: set[int] = set()
+    for loc, i in extra.items():
+        siblings = {
+            str(m[-1]): j for m, j in missing.items() if m[:-1] == loc[:-1] and j not in drop
+        }
+        close = difflib.get_close_matches(str(loc[-1]), list(siblings), n=1, cutoff=0.6)
+        if close:
+            p = out[i]
+            out[i] = Problem(f"unknown field; did you mean {close[0]!r}?", p.file, p.line, p.field)
+            drop.add(siblings[close[0]])
+    return [p for i, p in enumerate(out) if i not in drop]
 
 
 def _message(e: Any) -> str:
@@ -120,7 +147,9 @@ def _message(e: Any) -> str:
     text = text.removeprefix("Value error, ")
     if typ != "missing" and not isinstance(value, Mapping | list) and value is not None:
         shown = value.isoformat() if isinstance(value, dt.date) else value
-        text = f"{text} (got {shown!r})"
+        named = re.search(rf"(?<![\w.-]){re.escape(str(shown))}(?![\w.-])", text)
+        if not named:  # a validator's own message may name the value already
+            text = f"{text} (got {shown!r})"
     return text
 
 
@@ -150,7 +179,7 @@ def parse(text: str, path: Path, error: type[InputError] = InputError) -> Docume
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        what = exc.problem or "invalid YAML"
+        what = f"invalid YAML: {exc.problem}" if exc.problem else "invalid YAML"
         if "could not determine a constructor" in what:
             tag = what.rsplit(" ", 1)[-1].replace("tag:yaml.org,2002:", "!!")
             what = f"YAML tag {tag} is not allowed: only plain values, lists and mappings"

@@ -1,7 +1,9 @@
 """The ``pa-docs`` command: parse arguments, call the library, map errors to exit codes.
 
 Exit codes: 0 success (a case is ready), 1 the record does not support what was asked (gaps),
-2 bad input. Heavy modules (renderers, FHIR, the case log) are imported inside their commands.
+2 bad input. A command sets a non-zero exit code with ``raise typer.Exit(code)``: click ignores
+the return value of a command. Heavy modules (renderers, FHIR, the case log) are imported inside
+their commands.
 """
 
 from __future__ import annotations
@@ -54,10 +56,12 @@ def _out() -> Any:
     return Console(highlight=False, soft_wrap=False)
 
 
-def _policy_for(case: Any, policy: str | None, criteria: list[Path] | None) -> Any:
+def _policy_for(
+    case: Any, policy: str | None, criteria: list[Path] | None, source: Path | None = None
+) -> Any:
     from .policy import load_policies, select_policy
 
-    return select_policy(case, load_policies(criteria or ()), policy)
+    return select_policy(case, load_policies(criteria or ()), policy, source=source)
 
 
 @app.command()
@@ -68,7 +72,7 @@ def check(
     format: Annotated[
         str, typer.Option("--format", help="table (for people) or json (for tools).")
     ] = "table",
-) -> int:
+) -> None:
     """Check a case against its payer's policy, criterion by criterion.
 
     Exit 0 when the case is ready, 1 when it has gaps or a criterion is not met, 2 on bad input.
@@ -79,7 +83,7 @@ def check(
     if format not in {"table", "json"}:
         raise InputError(f"--format must be table or json, got {format!r}")
     c = load_case(case)
-    result = check_case(c, _policy_for(c, policy, criteria))
+    result = check_case(c, _policy_for(c, policy, criteria, case))
     if format == "json":
         import json
 
@@ -88,7 +92,8 @@ def check(
         from ._table import verdict_table
 
         verdict_table(_out(), result)
-    return 0 if result.status is CaseStatus.ready else 1
+    # click ignores a command's return value: the exit code must travel as typer.Exit
+    raise typer.Exit(0 if result.status is CaseStatus.ready else 1)
 
 
 FormatOpt = Annotated[str, typer.Option("--format", help="pdf, docx or html.")]
@@ -285,7 +290,7 @@ def criteria_list(criteria: CriteriaOpt = None) -> int:
 
     t = Table(show_lines=False)
     for col in ("id", "payer", "number", "title", "requests"):
-        t.add_column(col)
+        t.add_column(col, no_wrap=col == "id")
     for p in load_policies(criteria or ()).values():
         t.add_row(p.id, p.payer, p.number or "-", p.title, ", ".join(p.request_types))
     _out().print(t)
@@ -324,7 +329,7 @@ def criteria_validate(
         sys.stderr.write(f"{p}\n")
     if problems:
         sys.stderr.write(f"{len(problems)} problem(s) in {count} file(s)\n")
-        return 2
+        raise typer.Exit(2)
     sys.stdout.write(f"{count} policies valid\n")
     return 0
 

@@ -27,11 +27,11 @@ class Problem:
     field: str | None = None
 
     def __str__(self) -> str:
-        where = self.file or "<input>"
-        if self.line is not None:
+        where = self.file or ""
+        if where and self.line is not None:
             where = f"{where}:{self.line}"
-        prefix = f"{self.field}: " if self.field else ""
-        return f"{where}: {prefix}{self.message}"
+        parts = [p for p in (where, self.field, self.message) if p]
+        return ": ".join(parts)
 
 
 class PaDocsError(Exception):

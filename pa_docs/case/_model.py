@@ -12,7 +12,14 @@ import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from ..vocab import is_icd10cm, vocabulary
 
@@ -145,24 +152,35 @@ class Lab(_Model):
     note: str | None = None
     fhir_ref: str | None = None
 
+    @field_validator("test")
+    @classmethod
+    def _known_test(cls, v: str | None) -> str | None:
+        tests = vocabulary().tests
+        if v is not None and v not in tests:
+            raise ValueError(f"unknown test {v!r}; known: {', '.join(tests)}")
+        return v
+
+    @field_validator("loinc")
+    @classmethod
+    def _known_loinc(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if v is None:
+            return v
+        voc = vocabulary()
+        v = v.strip()
+        by_code = voc.test_for_loinc(v)
+        if by_code is None:
+            raise ValueError(f"LOINC {v} is not in the test vocabulary")
+        test = info.data.get("test")
+        if test is not None and v not in voc.tests[test].loinc:
+            raise ValueError(f"test {test!r} and LOINC {v} disagree (LOINC {v} is {by_code!r})")
+        return v
+
     @model_validator(mode="after")
     def _identify(self) -> Lab:
-        v = vocabulary()
         if self.test is None and self.loinc is None:
             raise ValueError("a lab needs `test` (a test key) or `loinc`")
-        if self.test is not None and self.test not in v.tests:
-            raise ValueError(f"unknown test {self.test!r}; known: {', '.join(v.tests)}")
-        if self.loinc is not None:
-            by_code = v.test_for_loinc(self.loinc)
-            if by_code is None:
-                raise ValueError(f"LOINC {self.loinc} is not in the test vocabulary")
-            if self.test is None:
-                object.__setattr__(self, "test", by_code)
-            elif self.loinc not in v.tests[self.test].loinc:
-                raise ValueError(
-                    f"test {self.test!r} and LOINC {self.loinc} disagree "
-                    f"(LOINC {self.loinc} is {by_code!r})"
-                )
+        if self.test is None:
+            object.__setattr__(self, "test", vocabulary().test_for_loinc(self.loinc or ""))
         return self
 
     @property
@@ -179,18 +197,28 @@ class Score(_Model):
     note: str | None = None
     fhir_ref: str | None = None
 
-    @model_validator(mode="after")
-    def _range(self) -> Score:
-        inst = vocabulary().instruments.get(self.instrument)
-        if inst is None:
+    @field_validator("instrument")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        if v not in vocabulary().instruments:
             known = ", ".join(vocabulary().instruments)
-            raise ValueError(f"unknown instrument {self.instrument!r}; known: {known}")
-        hi = "" if inst.max is None else f" to {inst.max:g}"
-        if self.value < inst.min or (inst.max is not None and self.value > inst.max):
-            raise ValueError(
-                f"{inst.name} must be from {inst.min:g}{hi or ' up'}, got {self.value:g}"
+            raise ValueError(f"unknown instrument {v!r}; known: {known}")
+        return v
+
+    @field_validator("value")
+    @classmethod
+    def _range(cls, v: float, info: ValidationInfo) -> float:
+        inst = vocabulary().instruments.get(info.data.get("instrument", ""))
+        if inst is None:  # the instrument is reported on its own
+            return v
+        if v < inst.min or (inst.max is not None and v > inst.max):
+            span = (
+                f"from {inst.min:g} to {inst.max:g}"
+                if inst.max is not None
+                else f"at least {inst.min:g}"
             )
-        return self
+            raise ValueError(f"a {inst.name} score must be {span}, got {v:g}")
+        return v
 
 
 class Treatment(_Model):
@@ -207,14 +235,25 @@ class Treatment(_Model):
     note: str | None = None
     fhir_ref: str | None = None
 
+    @field_validator("drug")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        if vocabulary().drug(v) is None:
+            raise ValueError(f"unknown drug {v!r} (generic or brand name expected)")
+        return v
+
+    @field_validator("end")
+    @classmethod
+    def _after_start(cls, v: Date | None, info: ValidationInfo) -> Date | None:
+        start = info.data.get("start")
+        if v is not None and start is not None and v < start:
+            raise ValueError(f"end {v} is before start {start}")
+        return v
+
     @model_validator(mode="after")
     def _dates(self) -> Treatment:
-        if self.start and self.end and self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
         if self.start is None and self.outcome is not Outcome.contraindication:
             raise ValueError("a treatment needs `start` (only a contraindication may omit it)")
-        if vocabulary().drug(self.drug) is None:
-            raise ValueError(f"unknown drug {self.drug!r} (generic or brand name expected)")
         return self
 
     @property
@@ -281,7 +320,9 @@ class Case(_Model):
     def _not_after_request(self) -> Case:
         rd = self.request_date
         if self.patient.birth_date > rd:
-            raise ValueError(f"patient.birth_date {self.patient.birth_date} is after the request date {rd}")
+            raise ValueError(
+                f"patient.birth_date {self.patient.birth_date} is after the request date {rd}"
+            )
         for name in ("labs", "scores", "findings", "encounters"):
             for i, item in enumerate(getattr(self, name)):
                 if item.date > rd:

@@ -93,7 +93,7 @@ class Context:
         self.requested = req.key if req else case.request.item.lower()
 
     def drug_match(self, th: Therapy, m: DrugMatch) -> str | None:
-        """None when the therapy qualifies under ``m``; else why it does not (or '' if unrelated)."""
+        """None when the therapy qualifies under ``m``; else why not ('' when unrelated)."""
         v = vocabulary()
         if m.drug is not None:
             key = self.requested if m.drug == "requested" else v.drug(m.drug).key  # type: ignore[union-attr]
@@ -128,7 +128,7 @@ class Context:
         return None
 
     def matching(self, matches: list[DrugMatch]) -> tuple[list[Therapy], list[str]]:
-        """Therapies (not samples) that qualify under any of ``matches``, and why near-misses fail."""
+        """Therapies (not samples) qualifying under any of ``matches``; why near-misses fail."""
         found: list[Therapy] = []
         why: list[str] = []
         for th in self.therapies:
@@ -158,7 +158,8 @@ def lab_summary(lab: Lab) -> str:
     if lab.result:
         bits.append(lab.result)
     if lab.value is not None:
-        bits.append(f"{lab.value:g}{' ' + lab.unit if lab.unit else ''}")
+        unit = "" if not lab.unit else (lab.unit if lab.unit == "%" else f" {lab.unit}")
+        bits.append(f"{lab.value:g}{unit}")
     if lab.events is not None:
         bits[-1] += ","
         bits.append(f"{lab.events} events")

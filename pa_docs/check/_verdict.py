@@ -85,15 +85,38 @@ def _join(
     actions_from: list[Result] | None = None,
     joiner: str = " ",
 ) -> Result:
+    # a sentence that an earlier part already said (the same resting result judged for Group I
+    # and for Group II) is said once
+    seen: set[str] = set()
     reasons = []
     for p in parts:
-        reasons.append(f"{p.label}: {p.reason}" if p.label else p.reason)
-    actions = [p.action for p in (actions_from or parts) if p.action]
+        said = _unsaid(p.reason, seen)
+        if said:
+            reasons.append(f"{p.label}: {said}" if p.label else said)
+    actions = [a for a in (_unsaid(p.action or "", seen) for p in actions_from or parts) if a]
     evidence: list[Evidence] = []
     for p in evidence_from or parts:
         evidence.extend(e for e in p.evidence if e not in evidence)
-    action = joiner.join(dict.fromkeys(actions)) if actions else None
+    action = joiner.join(actions) if actions else None
     return Result(status, " ".join(reasons), action, evidence, label)
+
+
+def _unsaid(text: str, seen: set[str]) -> str:
+    """``text`` without the sentences in ``seen`` (keeping the 'Or:' between the rest)."""
+    if ". " not in text:  # one sentence, the common case
+        if not text or text in seen:
+            return ""
+        seen.add(text)
+        return text
+    alternatives = []
+    for alt in text.split(" Or: "):
+        parts = alt.split(". ")
+        sentences = [x + "." for x in parts[:-1]] + [parts[-1]]
+        kept = [x for x in sentences if x and x not in seen]
+        seen.update(kept)
+        if kept:
+            alternatives.append(" ".join(kept))
+    return " Or: ".join(alternatives)
 
 
 @dataclass(slots=True)

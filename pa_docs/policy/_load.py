@@ -51,7 +51,9 @@ def validate_folder(folder: str | Path | None = None) -> tuple[int, list[Problem
             problems.extend(err.problems)
             continue
         if p.id in ids:
-            problems.append(Problem(f"policy id {p.id!r} also in {ids[p.id].name}", str(f), 1, "id"))
+            problems.append(
+                Problem(f"policy id {p.id!r} also in {ids[p.id].name}", str(f), 1, "id")
+            )
         ids[p.id] = f
         if f.stem != p.id:
             problems.append(

@@ -85,7 +85,7 @@ class Window(_Model):
 
 
 def add_months(d: dt.date, months: int) -> dt.date:
-    """The same calendar day ``months`` later (or earlier); the month's last day when it has none."""
+    """The same calendar day ``months`` later (or earlier); the month's last day if it has none."""
     import calendar
 
     y, m = divmod(d.month - 1 + months, 12)
@@ -94,7 +94,7 @@ def add_months(d: dt.date, months: int) -> dt.date:
 
 
 class DrugMatch(_Model):
-    """Which treatment records qualify: a drug (any of its names) or a class, optionally narrowed."""
+    """Which treatment records qualify: a drug (any of its names) or a class, maybe narrowed."""
 
     drug: str | None = None
     drug_class: str | None = Field(default=None, alias="class")
@@ -111,7 +111,9 @@ class DrugMatch(_Model):
         if self.drug is not None and self.drug != "requested" and v.drug(self.drug) is None:
             raise ValueError(f"unknown drug {self.drug!r}")
         if self.drug_class is not None and self.drug_class not in v.classes:
-            raise ValueError(f"unknown drug class {self.drug_class!r}; known: {', '.join(v.classes)}")
+            raise ValueError(
+                f"unknown drug class {self.drug_class!r}; known: {', '.join(v.classes)}"
+            )
         return self
 
     def label(self) -> str:
@@ -226,7 +228,9 @@ class ScoreRule(_Rule):
     @classmethod
     def _known(cls, v: str) -> str:
         if v not in vocabulary().instruments:
-            raise ValueError(f"unknown instrument {v!r}; known: {', '.join(vocabulary().instruments)}")
+            raise ValueError(
+                f"unknown instrument {v!r}; known: {', '.join(vocabulary().instruments)}"
+            )
         return v
 
     @field_validator("value", mode="before")

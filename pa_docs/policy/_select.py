@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+from pathlib import Path
+from typing import Any
+
+from .. import _yaml
 from ..case import Case
-from ..errors import PolicyError
+from ..errors import InputError, PolicyError
 from ..vocab import vocabulary
 from ._codes import any_match
 from ._model import Policy
@@ -27,18 +32,40 @@ def applies(policy: Policy, case: Case) -> bool:
     )
 
 
-def select_policy(case: Case, policies: dict[str, Policy], policy_id: str | None = None) -> Policy:
+def _where(source: Path | None, from_case: bool) -> dict[str, Any]:
+    """Where a policy id was written: the case's ``request.policy`` (file and line) or --policy."""
+    if not from_case:
+        return {"field": "--policy"}
+    line = None
+    if source is not None:
+        with contextlib.suppress(InputError):
+            line = _yaml.load(source).line_of(("request", "policy"))
+    return {"file": source, "line": line, "field": "request.policy"}
+
+
+def select_policy(
+    case: Case,
+    policies: dict[str, Policy],
+    policy_id: str | None = None,
+    *,
+    source: Path | None = None,
+) -> Policy:
     """The policy named by ``policy_id`` (or the case's ``request.policy``), else the single
-    policy that applies to the case. No match or several matches is a ``PolicyError``."""
+    policy that applies to the case. No match or several matches is a ``PolicyError``.
+    ``source`` is the case file, named in the error when its ``request.policy`` is unknown."""
     wanted = policy_id or case.request.policy
     if wanted:
         if wanted not in policies:
-            raise PolicyError(f"unknown policy {wanted!r}; known: {', '.join(sorted(policies))}")
+            raise PolicyError(
+                f"unknown policy {wanted!r}; known: {', '.join(sorted(policies))}",
+                **_where(source, not policy_id),
+            )
         p = policies[wanted]
         if case.request.type not in p.request_types:
             raise PolicyError(
                 f"policy {wanted!r} has no {case.request.type} criteria "
-                f"(it covers: {', '.join(p.request_types)})"
+                f"(it covers: {', '.join(p.request_types)})",
+                **_where(source, not policy_id),
             )
         return p
     found = [p for p in policies.values() if applies(p, case)]

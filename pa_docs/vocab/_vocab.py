@@ -15,7 +15,7 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _read(name: str) -> Any:
-    return yaml.load((_DATA / name).read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+    return yaml.load((_DATA / name).read_text(encoding="utf-8"), Loader=_Loader)
 
 
 def norm(text: str) -> str:
@@ -111,7 +111,14 @@ def _strength(text: str) -> str:
 def vocabulary() -> Vocabulary:
     """The shipped vocabularies (read once per process)."""
     tests = {
-        k: Test(k, v["short"], v["name"], tuple(v.get("loinc", [])), v.get("unit"), v.get("sleep_test", False))
+        k: Test(
+            k,
+            v["short"],
+            v["name"],
+            tuple(v.get("loinc", [])),
+            v.get("unit"),
+            v.get("sleep_test", False),
+        )
         for k, v in _read("tests.yaml").items()
     }
     instruments = {

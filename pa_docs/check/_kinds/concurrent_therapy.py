@@ -1,4 +1,4 @@
-"""Concurrent therapy: a drug that must be taken alongside (``required``) or must not (``excluded``).
+"""Concurrent therapy: a drug to be taken alongside (``required``) or not (``excluded``).
 
 "Current" means started, not from samples, with no end date or one on or after the request date.
 An exclusion matches any current use of a listed drug, whatever it is used for.
@@ -44,13 +44,27 @@ def evaluate(rule: ConcurrentTherapyRule, ctx: Context) -> Result:
             f"{th.describe()}: ongoing{days}.",
             evidence=[th.evidence() for th in long_enough],
         )
-    if rule.or_all_contraindicated:
-        contra = [th for th in found if th.t.outcome is Outcome.contraindication]
-        if contra and all(any(ctx.drug_match(th, m) is None for th in contra) for m in rule.drugs):
+    contra = [th for th in found if th.t.outcome is Outcome.contraindication]
+    if (
+        rule.or_all_contraindicated
+        and contra
+        and all(any(ctx.drug_match(th, m) is None for th in contra) for m in rule.drugs)
+    ):
+        return Result(
+            Status.met,
+            f"{names} are all contraindicated.",
+            evidence=[th.evidence() for th in contra],
+        )
+    if rule.or_all_contraindicated and contra:
+        # some are contraindicated and nothing at all is on record about the others: look for it
+        rest = [m for m in rule.drugs if not any(ctx.drug_match(th, m) is None for th in found)]
+        if rest and not current:
+            others = drug_names(rest, ctx.requested)
             return Result(
-                Status.met,
-                f"{names} are all contraindicated.",
-                evidence=[th.evidence() for th in contra],
+                Status.missing,
+                f"{'; '.join(th.describe() for th in contra)}; no record of {others} is on file.",
+                f"Record current {others} with its start date, or its contraindication.",
+                [th.evidence() for th in contra],
             )
     if current:
         th = current[0]

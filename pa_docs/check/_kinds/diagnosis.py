@@ -11,7 +11,9 @@ from .._verdict import Evidence, Result, Status
 def evaluate(rule: DiagnosisRule, ctx: Context) -> Result:
     case = ctx.case
     wanted = ", ".join(rule.codes)
-    records = [(f"diagnoses[{i}]", d.code, d.description, d.onset) for i, d in enumerate(case.diagnoses)]
+    records = [
+        (f"diagnoses[{i}]", d.code, d.description, d.onset) for i, d in enumerate(case.diagnoses)
+    ]
     req = case.request.diagnosis
     if req not in {r[1] for r in records}:
         records.insert(0, ("request.diagnosis", req, None, None))
@@ -30,7 +32,9 @@ def evaluate(rule: DiagnosisRule, ctx: Context) -> Result:
             )
     if not records:
         return Result(
-            Status.missing, "No diagnosis is on record.", "Record the diagnosis with its ICD-10-CM code."
+            Status.missing,
+            "No diagnosis is on record.",
+            "Record the diagnosis with its ICD-10-CM code.",
         )
     found = ", ".join(r[1] for r in records)
     note = f" ({', '.join(excluded)} is excluded by the policy)" if excluded else ""

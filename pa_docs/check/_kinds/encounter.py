@@ -10,6 +10,11 @@ from .._context import Context, drug_names, iso, lab_summary
 from .._verdict import Evidence, Result, Status
 
 
+def _kind(key: str) -> str:
+    """An encounter type in words ('face-to-face clinical evaluation', not 'face_to_face')."""
+    return vocabulary().encounter_types[key].lower()
+
+
 def evaluate(rule: EncounterRule, ctx: Context) -> Result:
     v = vocabulary()
     types = " or ".join(v.encounter_types[t].lower() for t in rule.types)
@@ -53,9 +58,17 @@ def evaluate(rule: EncounterRule, ctx: Context) -> Result:
             f"{rule.relative_to.to_day} ({iso(hi)}) after {anchor.name} started on {iso(s)}"
         )
         anchor_ev = [anchor.evidence()]
-    inside = [(i, e) for i, e in encounters if (lo is None or e.date >= lo) and (hi is None or e.date <= hi)]
+    inside = [
+        (i, e)
+        for i, e in encounters
+        if (lo is None or e.date >= lo) and (hi is None or e.date <= hi)
+    ]
     if not inside:
-        seen = f" (found: {', '.join(f'{e.type} on {iso(e.date)}' for _, e in encounters[:3])})" if encounters else ""
+        seen = (
+            f" (found: {', '.join(f'{_kind(e.type)} on {iso(e.date)}' for _, e in encounters[:3])})"
+            if encounters
+            else ""
+        )
         return Result(
             Status.missing,
             f"No {types} {window} is on record{seen}.",
@@ -66,17 +79,20 @@ def evaluate(rule: EncounterRule, ctx: Context) -> Result:
         good = [(i, e) for i, e in inside if e.symptoms_improved is True]
         if not good:
             i, e = inside[0]
-            ev = [Evidence(f"encounters[{i}]", e.date, f"{e.type} on {iso(e.date)}"), *anchor_ev]
+            ev = [
+                Evidence(f"encounters[{i}]", e.date, f"{_kind(e.type)} on {iso(e.date)}"),
+                *anchor_ev,
+            ]
             if any(e.symptoms_improved is False for _, e in inside):
                 return Result(
                     Status.not_met,
-                    f"The {e.type} on {iso(e.date)} documents that symptoms did not improve.",
+                    f"The {_kind(e.type)} on {iso(e.date)} documents no improvement of symptoms.",
                     "The record does not show improved symptoms on therapy.",
                     ev,
                 )
             return Result(
                 Status.missing,
-                f"The {e.type} on {iso(e.date)} does not document whether symptoms improved.",
+                f"The {_kind(e.type)} on {iso(e.date)} does not say whether symptoms improved.",
                 f"Document the symptom response at the visit of {iso(e.date)} "
                 "(encounters: symptoms_improved).",
                 ev,
@@ -88,5 +104,8 @@ def evaluate(rule: EncounterRule, ctx: Context) -> Result:
     return Result(
         Status.met,
         reason if reason.endswith(".") else reason + ".",
-        evidence=[Evidence(f"encounters[{i}]", e.date, f"{e.type} on {iso(e.date)}"), *anchor_ev],
+        evidence=[
+            Evidence(f"encounters[{i}]", e.date, f"{_kind(e.type)} on {iso(e.date)}"),
+            *anchor_ev,
+        ],
     )

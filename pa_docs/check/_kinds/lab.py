@@ -34,30 +34,49 @@ def evaluate(rule: LabRule, ctx: Context) -> Result:
     ]
     of_kind.sort(key=lambda x: x[1].date, reverse=True)
     notes: list[str] = []
+    indeterminate: Lab | None = None
     for _, lab in ctx.disqualified:
-        if lab.key in rank:
-            notes.append(f"{lab_summary(lab)} was performed by a {lab.performed_by}, which the policy disqualifies")
+        if lab.key in rank and (rule.context is None or lab.context == rule.context):
+            notes.append(
+                f"{lab_summary(lab)} was performed by a {lab.performed_by}, "
+                "which the policy disqualifies"
+            )
     in_window = []
     for i, lab in of_kind:
         if start is not None and lab.date < start:
-            notes.append(f"the last {lab_summary(lab)} is older than {rule.within.words()}")  # type: ignore[union-attr]
+            assert rule.within is not None
+            notes.append(f"{lab_summary(lab)} is older than {rule.within.words()}")
         elif lab.result == "indeterminate":
-            notes.append(f"{lab_summary(lab)} is indeterminate, which is no usable result")
+            notes.append(f"{lab_summary(lab)} is no usable result")
+            indeterminate = indeterminate or lab
         else:
             in_window.append((i, lab))
-    ctx_words = f" {'at rest' if rule.context == 'rest' else f'during {rule.context}'}" if rule.context else ""
+    ctx_words = ""
+    if rule.context:
+        ctx_words = " at rest" if rule.context == "rest" else f" during {rule.context}"
     if not in_window:
         window = f" within {rule.within.words()} of the request" if rule.within else ""
         reason = f"No usable {_names(rule)} result{ctx_words}{window} is on record"
         reason += f" ({'; '.join(_latest_notes(notes))})." if notes else "."
-        action = f"Order {_order_test(rule)}" if rule.within or notes else f"Find or order {_order_test(rule)}"
-        if notes:
-            action += f": {_latest_notes(notes)[0]}."
-        else:
-            action += f"{ctx_words} and record the result{' (dated within ' + rule.within.words() + ')' if rule.within else ''}."
-        return Result(Status.missing, reason, action)
+        return Result(Status.missing, reason, _order(rule, ctx_words, notes, indeterminate))
     i, lab = max(in_window, key=lambda x: (x[1].date, -rank[x[1].key]))
     return _judge(rule, ctx, i, lab)
+
+
+def _order(rule: LabRule, ctx_words: str, notes: list[str], indeterminate: Lab | None) -> str:
+    """What to do when no usable result is on record."""
+    if indeterminate is not None and notes and notes[0].endswith("no usable result"):
+        name = vocabulary().tests[indeterminate.key].short
+        return f"Repeat the {name}: the result of {iso(indeterminate.date)} was indeterminate."
+    verb = "Order" if rule.within or notes else "Find or order"
+    by = (
+        " ordered and evaluated by the treating practitioner"
+        if rule.require_evaluated_by_treating_practitioner
+        else ""
+    )
+    when = f" (dated within {rule.within.words()} of the request)" if rule.within else ""
+    seen = f"; {_latest_notes(notes)[0]}" if notes else ""
+    return f"{verb} {_order_test(rule)}{ctx_words}{by} and record the result{when}{seen}."
 
 
 def _latest_notes(notes: list[str]) -> list[str]:
@@ -123,8 +142,10 @@ def _judge(rule: LabRule, ctx: Context, i: int, lab: Lab) -> Result:
         if flag is None:
             return Result(
                 Status.missing,
-                f"{summary}: the record does not say the treating practitioner ordered and evaluated it.",
-                f"Document that the treating practitioner ordered and evaluated the {name} of {iso(lab.date)}.",
+                f"{summary}: the record does not say the treating practitioner ordered and "
+                "evaluated it.",
+                f"Document that the treating practitioner ordered and evaluated the {name} of "
+                f"{iso(lab.date)}.",
                 ev,
             )
         if not flag:

@@ -18,7 +18,8 @@ from .._verdict import Evidence, Result, Status
 
 def _summary(name: str, s: Score) -> str:
     period = f" over {s.period_days} days" if s.period_days else ""
-    return f"{name} {s.value:g}{period} on {iso(s.date)}"
+    unit = "%" if vocabulary().instruments[s.instrument].unit == "%" else ""
+    return f"{name} {s.value:g}{unit}{period} on {iso(s.date)}"
 
 
 def evaluate(rule: ScoreRule, ctx: Context) -> Result:

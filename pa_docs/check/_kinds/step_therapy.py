@@ -40,6 +40,17 @@ def _counts(rule: StepTherapyRule, ctx: Context, th: Therapy) -> tuple[bool, str
     return (True, "")
 
 
+def _or_contra(rule: StepTherapyRule) -> str:
+    """How the action names the contraindication route, as the policy allows it."""
+    if "any" in rule.outcomes:
+        return ""
+    if rule.contraindication == "all":
+        return ", or contraindications to all of them"
+    if rule.contraindication_drugs is not None:
+        return f", or a contraindication to {drug_names(rule.contraindication_drugs, '')}"
+    return ", or a contraindication"
+
+
 def evaluate(rule: StepTherapyRule, ctx: Context) -> Result:
     names = drug_names(rule.drugs, ctx.requested)
     found, near = ctx.matching(rule.drugs)
@@ -68,7 +79,7 @@ def evaluate(rule: StepTherapyRule, ctx: Context) -> Result:
             Status.missing,
             f"No trial of {names} is on record{extra}.",
             f"Find or document a trial of {names} (drug, dates, dose and outcome)"
-            + ("" if "any" in rule.outcomes else ", or a contraindication")
+            + _or_contra(rule)
             + ".",
         )
     why = [f"{th.describe()}: {_counts(rule, ctx, th)[1]}" for th in found if th not in counted]
@@ -91,6 +102,6 @@ def evaluate(rule: StepTherapyRule, ctx: Context) -> Result:
         Status.not_met,
         reason,
         f"The record shows no qualifying trial of {names}: document a trial{length} with its "
-        "outcome, or a contraindication.",
+        f"outcome{_or_contra(rule)}.",
         evidence,
     )

@@ -1,0 +1,130 @@
+"""Benchmarks of the gap checker: in-process checks per second, and the cold start of the CLI.
+
+Run from the repository root:  python benchmarks/bench_check.py [--runs 10] [--seconds 1.0]
+
+1. For each example in examples/, load the case and its policy once, then call ``check_case`` in
+   a loop for about ``--seconds`` seconds on one core: checks per second.
+2. Cold start: the median wall time of ``pa-docs check examples/<x>.yaml`` as a whole new process
+   (``python -m pa_docs``), beside ``python -c "import pa_docs"`` and a bare ``python -c pass``.
+   It also lists which heavy modules (renderers, FHIR models, the ICD-10 library, SQL) the check
+   path imported: there must be none.
+
+Targets: at least 5,000 checks per second; a cold start under 0.35 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pa_docs.case import load_case  # noqa: E402
+from pa_docs.check import check_case  # noqa: E402
+from pa_docs.policy import load_policies, select_policy  # noqa: E402
+
+HEAVY = ("weasyprint", "docx", "fhir", "simple_icd_10_cm", "sqlalchemy", "alembic", "jinja2")
+CHECKS_TARGET = 5_000
+COLD_TARGET = 0.35
+
+
+def checks_per_second(path: Path, seconds: float) -> float:
+    case = load_case(path)
+    policy = select_policy(case, load_policies())
+    check_case(case, policy)  # warm up (vocabulary, compiled patterns)
+    n, start = 0, time.perf_counter()
+    deadline = start + seconds
+    while True:
+        for _ in range(100):
+            check_case(case, policy)
+        n += 100
+        now = time.perf_counter()
+        if now >= deadline:
+            return n / (now - start)
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env.pop("PYTHONSTARTUP", None)
+    return env
+
+
+def wall(argv: list[str], runs: int) -> float:
+    """Median wall time of a fresh process (after one unmeasured run that warms the disk cache)."""
+    env = _env()
+    times = []
+    for i in range(runs + 1):
+        start = time.perf_counter()
+        subprocess.run(
+            argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        if i:
+            times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def heavy_imports(example: Path) -> list[str]:
+    code = (
+        "import sys\n"
+        "from pa_docs.cli import main\n"
+        f"main(['check', {str(example)!r}, '--format', 'json'])\n"
+        f"print('HEAVY:', *sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=_env(), capture_output=True, text=True
+    )
+    line = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""
+    if not line.startswith("HEAVY:"):
+        raise RuntimeError(f"the check did not run: {out.stderr.strip()}")
+    return line.split()[1:]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=10, help="process runs per cold-start figure")
+    ap.add_argument("--seconds", type=float, default=1.0, help="seconds of checking per example")
+    args = ap.parse_args()
+    examples = sorted((ROOT / "examples").glob("*.yaml"))
+
+    print(f"Python {sys.version.split()[0]} on {sys.platform}; one core, in process\n")
+    print(f"{'example':<45} {'checks/s':>10}")
+    rates = []
+    for ex in examples:
+        rate = checks_per_second(ex, args.seconds)
+        rates.append(rate)
+        print(f"{ex.stem:<45} {rate:>10,.0f}")
+    print(f"{'slowest':<45} {min(rates):>10,.0f}   (target >= {CHECKS_TARGET:,})\n")
+
+    py = sys.executable
+    demo = ROOT / "examples" / "ra-infliximab-aetna.yaml"
+    rows = [
+        ("python -c pass", [py, "-c", "pass"]),
+        ('python -c "import pa_docs"', [py, "-c", "import pa_docs"]),
+        ("pa-docs check (table)", [py, "-m", "pa_docs", "check", str(demo)]),
+        (
+            "pa-docs check --format json",
+            [py, "-m", "pa_docs", "check", str(demo), "--format", "json"],
+        ),
+    ]
+    print(f"cold start, median of {args.runs} runs")
+    figures = {}
+    for label, argv in rows:
+        figures[label] = wall(argv, args.runs)
+        print(f"{label:<45} {figures[label]:>8.3f} s")
+    cold = max(figures["pa-docs check (table)"], figures["pa-docs check --format json"])
+    print(f"{'pa-docs check, slower of the two':<45} {cold:>8.3f} s   (target < {COLD_TARGET} s)")
+    heavy = heavy_imports(demo)
+    print(f"heavy modules imported by the check path: {', '.join(heavy) or 'none'}")
+    ok = min(rates) >= CHECKS_TARGET and cold < COLD_TARGET and not heavy
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""Composition: all_of and any_of over every combination of part statuses, and the case status."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+
+from pa_docs.check import CaseStatus, CheckResult, Status, Verdict
+from pa_docs.check._verdict import Evidence, Result, all_of, any_of
+from pa_docs.policy import Policy
+
+M, N, X = Status.met, Status.not_met, Status.missing
+COMBOS = [c for n in (1, 2, 3) for c in itertools.product((M, N, X), repeat=n)]
+
+
+def _parts(statuses: tuple[Status, ...]) -> list[Result]:
+    return [
+        Result(s, f"part {i} is {s.value}.", None if s is M else f"fix part {i}.")
+        for i, s in enumerate(statuses)
+    ]
+
+
+def _expected_all(statuses: tuple[Status, ...]) -> Status:
+    if N in statuses:
+        return N
+    return X if X in statuses else M
+
+
+def _expected_any(statuses: tuple[Status, ...]) -> Status:
+    if M in statuses:
+        return M
+    return X if X in statuses else N
+
+
+@pytest.mark.parametrize("statuses", COMBOS, ids=lambda c: "-".join(s.value for s in c))
+def test_all_of_table(statuses: tuple[Status, ...]) -> None:
+    assert all_of(_parts(statuses)).status is _expected_all(statuses)
+
+
+@pytest.mark.parametrize("statuses", COMBOS, ids=lambda c: "-".join(s.value for s in c))
+def test_any_of_table(statuses: tuple[Status, ...]) -> None:
+    assert any_of(_parts(statuses)).status is _expected_any(statuses)
+
+
+def test_any_of_missing_points_to_the_branches_without_evidence() -> None:
+    # BSA 6% fails the >= 10 branch; the sensitive-area branch has no record: look for it.
+    r = any_of([Result(N, "BSA 6.", "no."), Result(X, "no finding.", "Find the finding.")])
+    assert r.status is X
+    assert r.action == "Find the finding."
+
+
+def test_any_of_met_keeps_the_label_and_evidence_of_the_met_branch() -> None:
+    ev = Evidence("scores[0]", None, "HBI 11")
+    r = any_of([Result(X, "no CDAI."), Result(M, "HBI 11.", evidence=[ev], label="HBI at least 8")])
+    assert r.status is M
+    assert r.reason == "HBI at least 8: HBI 11."
+    assert r.action is None
+    assert r.evidence == [ev]
+
+
+def test_all_of_not_met_names_only_the_failing_parts() -> None:
+    r = all_of(
+        [Result(M, "ok."), Result(N, "too short.", "Try longer."), Result(X, "none.", "Find.")]
+    )
+    assert r.status is N
+    assert r.reason == "too short."
+    assert r.action == "Try longer."
+
+
+def _result(policy: Policy, *statuses: Status) -> CheckResult:
+    crit = policy.initial[0]
+    verdicts = [Verdict(crit, s, "r.", None, []) for s in statuses]
+    return CheckResult("C", dt.date(2026, 1, 1), "initial", policy, verdicts)
+
+
+@pytest.mark.parametrize(
+    ("statuses", "expected"),
+    [
+        ((M, M), CaseStatus.ready),
+        ((M, X), CaseStatus.gaps),
+        ((X, N), CaseStatus.not_met),
+        ((M, N), CaseStatus.not_met),
+        ((X, X), CaseStatus.gaps),
+    ],
+)
+def test_case_status(
+    policies: dict[str, Policy], statuses: tuple[Status, ...], expected: CaseStatus
+) -> None:
+    result = _result(policies["aetna-infliximab-ra"], *statuses)
+    assert result.status is expected
+    assert [v.status for v in result.gaps] == [s for s in statuses if s is not M]
