@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 import typer
-from test_log_backends import EXAMPLES
-from test_log_store import known_data_set
+from tests.test_log_backends import EXAMPLES
+from tests.test_log_store import known_data_set
 from typer.testing import CliRunner, Result
 
 from pa_docs.errors import InputError

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from test_log_backends import EXAMPLES, example_case, log, log_db  # noqa: F401
+from tests.test_log_backends import EXAMPLES, example_case, log, log_db  # noqa: F401
 
 from pa_docs.appeal import load_denial
 from pa_docs.errors import InputError
