@@ -40,6 +40,7 @@ def _register_subcommands() -> None:
     app.add_typer(log_app, name="log")
     app.command("kpi")(kpi_command)
 
+
 CaseArg = Annotated[Path, typer.Argument(help="The case file (YAML).", show_default=False)]
 PolicyOpt = Annotated[
     str | None, typer.Option("--policy", help="Policy id; chosen from the case when omitted.")
@@ -98,14 +99,17 @@ def check(
 
 FormatOpt = Annotated[str, typer.Option("--format", help="pdf, docx or html.")]
 OutOpt = Annotated[
-    Path | None, typer.Option("-o", "--output", help="Output file; <case_id>-<kind>.<format> by default.")
+    Path | None,
+    typer.Option("-o", "--output", help="Output file; <case_id>-<kind>.<format> by default."),
 ]
 ProfileOpt = Annotated[
     Path | None, typer.Option("--profile", help="Practice profile (YAML): letterhead and signer.")
 ]
 TemplatesOpt = Annotated[
     Path | None,
-    typer.Option("--templates", help="Folder of templates overriding the shipped ones, file by file."),
+    typer.Option(
+        "--templates", help="Folder of templates overriding the shipped ones, file by file."
+    ),
 ]
 DraftOpt = Annotated[
     bool, typer.Option("--draft", help="Render a case with gaps, marked DRAFT, gaps on page one.")
@@ -138,7 +142,13 @@ def _document(
     prof = load_profile(profile) if profile else None
     if kind == "packet":
         doc = build_packet(
-            c, pol, result, profile=prof, draft=draft, templates=templates, case_path=case,
+            c,
+            pol,
+            result,
+            profile=prof,
+            draft=draft,
+            templates=templates,
+            case_path=case,
             format=format,
         )
     else:
@@ -188,13 +198,21 @@ DenialOpt = Annotated[
 ]
 AsOfOpt = Annotated[
     str | None,
-    typer.Option("--as-of", help="The letter's date, and the day lateness is judged (default today)."),
+    typer.Option(
+        "--as-of", help="The letter's date, and the day lateness is judged (default today)."
+    ),
 ]
 
 
 def _plan(
-    case: Path, denial: Path, policy: str | None, criteria: list[Path] | None, as_of: str | None,
-    *, late: bool, draft: bool,
+    case: Path,
+    denial: Path,
+    policy: str | None,
+    criteria: list[Path] | None,
+    as_of: str | None,
+    *,
+    late: bool,
+    draft: bool,
 ) -> Any:
     from .appeal import load_denial, plan_appeal
     from .appeal._cli import _date
@@ -203,7 +221,12 @@ def _plan(
     c = load_case(case)
     d = load_denial(denial, c.case_id)
     plan = plan_appeal(
-        c, _policy_for(c, policy, criteria), d, _date(as_of), late=late, draft=draft,
+        c,
+        _policy_for(c, policy, criteria),
+        d,
+        _date(as_of),
+        late=late,
+        draft=draft,
         denial_file=denial,
     )
     dl = plan.deadline

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 import typer
-from tests.test_log_backends import EXAMPLES
-from tests.test_log_store import known_data_set
 from typer.testing import CliRunner, Result
 
 from pa_docs.errors import InputError
 from pa_docs.log import CaseLog, compute_kpis, render_kpi_html
 from pa_docs.log._cli import kpi_command, log_app
+from tests.test_log_backends import EXAMPLES
+from tests.test_log_store import known_data_set
 
 CASE = str(EXAMPLES / "crohns-vedolizumab-uhc.yaml")
 DENIAL = str(EXAMPLES / "crohns-vedolizumab-uhc.denial.yaml")

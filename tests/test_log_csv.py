@@ -9,11 +9,11 @@ import io
 from pathlib import Path
 
 import pytest
-from tests.test_log_backends import log, log_db  # noqa: F401
-from tests.test_log_store import known_data_set
 
 from pa_docs.errors import InputError
 from pa_docs.log import COLUMNS, CaseLog, export_csv, read_csv
+from tests.test_log_backends import log, log_db  # noqa: F401
+from tests.test_log_store import known_data_set
 
 
 def _export(log: CaseLog) -> str:

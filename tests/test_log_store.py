@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from tests.test_log_backends import EXAMPLES, example_case, log, log_db  # noqa: F401
 
 from pa_docs.appeal import load_denial
 from pa_docs.errors import InputError
 from pa_docs.log import CaseLog, compute_kpis, work_list
+from tests.test_log_backends import EXAMPLES, example_case, log, log_db  # noqa: F401
 
 D = dt.date
 

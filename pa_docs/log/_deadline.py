@@ -18,7 +18,7 @@ def appeal_deadline_for(
     (``filing_deadline``, from ``shared/policies/appeals.md``). ``None`` where those rules give
     none (a later level of a Medicaid or Part C/D appeal).
     """
-    from ..appeal import filing_deadline
+    from ..appeal._deadline import filing_deadline
     from ..errors import InputError
 
     try:
