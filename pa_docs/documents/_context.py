@@ -23,6 +23,15 @@ def long_date(d: dt.date | None) -> str:
     return f"{d:%B} {d.day}, {d.year}" if d else ""
 
 
+def measure(value: float | None, unit: str | None) -> str:
+    """A value with its unit: "24.1 mg/L", "87%"."""
+    if value is None:
+        return ""
+    if not unit:
+        return f"{value:g}"
+    return f"{value:g}{'' if unit == '%' else ' '}{unit}"
+
+
 def input_hash(*parts: Any) -> str:
     """A short SHA-256 of the inputs (case, policy, profile, ...), printed in every footer."""
     h = hashlib.sha256()
@@ -165,6 +174,11 @@ def template_context(
             "item": req.item,
             "product": req.product,
             "name": f"{req.product} ({item_name})" if req.product else item_name,
+            # in a sentence: "coverage of a stationary oxygen concentrator"
+            "phrase": (
+                f"a {item_name}" if req.kind == "device" and not req.product else
+                (f"{req.product} ({item_name})" if req.product else item_name)
+            ),
             "codes": ", ".join(req.codes),
             "dose": req.dose,
             "frequency": req.frequency,
@@ -198,8 +212,7 @@ def template_context(
                 "name": v.tests[lab.key].name,
                 "loinc": lab.loinc or "",
                 "result": lab.result or "",
-                "value": f"{lab.value:g}" if lab.value is not None else "",
-                "unit": lab.unit or "",
+                "value": measure(lab.value, lab.unit),
                 "events": lab.events,
                 "context": lab.context or "",
                 "date": lab.date.isoformat(),
