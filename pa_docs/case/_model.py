@@ -155,10 +155,7 @@ class Lab(_Model):
     @field_validator("test")
     @classmethod
     def _known_test(cls, v: str | None) -> str | None:
-        tests = vocabulary().tests
-        if v is not None and v not in tests:
-            raise ValueError(f"unknown test {v!r}; known: {', '.join(tests)}")
-        return v
+        return v if v is None else vocabulary().require("tests", v)
 
     @field_validator("loinc")
     @classmethod
@@ -200,10 +197,7 @@ class Score(_Model):
     @field_validator("instrument")
     @classmethod
     def _known(cls, v: str) -> str:
-        if v not in vocabulary().instruments:
-            known = ", ".join(vocabulary().instruments)
-            raise ValueError(f"unknown instrument {v!r}; known: {known}")
-        return v
+        return vocabulary().require("instruments", v)
 
     @field_validator("value")
     @classmethod
@@ -272,9 +266,7 @@ class Finding(_Model):
     @field_validator("name")
     @classmethod
     def _known(cls, v: str) -> str:
-        if v not in vocabulary().findings:
-            raise ValueError(f"unknown finding {v!r}; known: {', '.join(vocabulary().findings)}")
-        return v
+        return vocabulary().require("findings", v)
 
 
 class Encounter(_Model):
@@ -287,10 +279,7 @@ class Encounter(_Model):
     @field_validator("type")
     @classmethod
     def _known(cls, v: str) -> str:
-        if v not in vocabulary().encounter_types:
-            known = ", ".join(vocabulary().encounter_types)
-            raise ValueError(f"unknown encounter type {v!r}; known: {known}")
-        return v
+        return vocabulary().require("encounter_types", v)
 
 
 class Attachment(_Model):

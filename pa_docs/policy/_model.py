@@ -11,7 +11,7 @@ import datetime as dt
 import operator
 import re
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -110,10 +110,8 @@ class DrugMatch(_Model):
             raise ValueError("give exactly one of `drug` or `class`")
         if self.drug is not None and self.drug != "requested" and v.drug(self.drug) is None:
             raise ValueError(f"unknown drug {self.drug!r}")
-        if self.drug_class is not None and self.drug_class not in v.classes:
-            raise ValueError(
-                f"unknown drug class {self.drug_class!r}; known: {', '.join(v.classes)}"
-            )
+        if self.drug_class is not None:
+            v.require("classes", self.drug_class)
         return self
 
     def label(self) -> str:
@@ -182,10 +180,8 @@ class LabRule(_Rule):
 
     @model_validator(mode="after")
     def _known(self) -> LabRule:
-        tests = vocabulary().tests
         for t in (*self.tests, *self.values):
-            if t not in tests:
-                raise ValueError(f"unknown test {t!r}; known: {', '.join(tests)}")
+            vocabulary().require("tests", t)
         for t in self.values:
             if t not in self.tests:
                 raise ValueError(f"`values` names {t!r}, which is not in `tests`")
@@ -227,11 +223,7 @@ class ScoreRule(_Rule):
     @field_validator("instrument")
     @classmethod
     def _known(cls, v: str) -> str:
-        if v not in vocabulary().instruments:
-            raise ValueError(
-                f"unknown instrument {v!r}; known: {', '.join(vocabulary().instruments)}"
-            )
-        return v
+        return vocabulary().require("instruments", v)
 
     @field_validator("value", mode="before")
     @classmethod
@@ -283,13 +275,10 @@ class EncounterRule(_Rule):
 
     @model_validator(mode="after")
     def _known(self) -> EncounterRule:
-        v = vocabulary()
         for t in self.types:
-            if t not in v.encounter_types:
-                raise ValueError(f"unknown encounter type {t!r}")
+            vocabulary().require("encounter_types", t)
         for t in self.before_test or []:
-            if t not in v.tests:
-                raise ValueError(f"unknown test {t!r}")
+            vocabulary().require("tests", t)
         return self
 
 
@@ -301,9 +290,7 @@ class FindingRule(_Rule):
     @field_validator("name")
     @classmethod
     def _known(cls, v: str) -> str:
-        if v not in vocabulary().findings:
-            raise ValueError(f"unknown finding {v!r}; known: {', '.join(vocabulary().findings)}")
-        return v
+        return vocabulary().require("findings", v)
 
 
 class AllOf(_Rule):
@@ -334,7 +321,7 @@ Rule = Annotated[
 AllOf.model_rebuild()
 AnyOf.model_rebuild()
 
-KINDS = (
+Kind = Literal[
     "diagnosis",
     "age",
     "prescriber",
@@ -345,23 +332,13 @@ KINDS = (
     "dosing",
     "encounter",
     "finding",
-)
+]
+KINDS: tuple[str, ...] = get_args(Kind)
 
 
 class Criterion(_Model):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    kind: Literal[
-        "diagnosis",
-        "age",
-        "prescriber",
-        "lab",
-        "score",
-        "step_therapy",
-        "concurrent_therapy",
-        "dosing",
-        "encounter",
-        "finding",
-    ]
+    kind: Kind
     text: str = Field(min_length=1)
     citation: str = Field(min_length=1)
     source_note: str | None = None

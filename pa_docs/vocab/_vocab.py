@@ -75,6 +75,13 @@ class Vocabulary:
             for b in d.brands:
                 self._brand_of[norm(b)] = d.key
 
+    def require(self, table: str, key: str) -> str:
+        """``key`` when it is in the vocabulary ``table``; else a ValueError listing what is."""
+        known: dict[str, object] = getattr(self, table)
+        if key not in known:
+            raise ValueError(f"unknown {_WHAT[table]} {key!r}; known: {', '.join(known)}")
+        return key
+
     def test_for_loinc(self, code: str) -> str | None:
         return self._by_loinc.get(code.strip())
 
@@ -100,6 +107,15 @@ class Vocabulary:
             if _strength(st) == s and (fm is None or fm in f):
                 return cls
         return None
+
+
+_WHAT = {
+    "tests": "test",
+    "instruments": "instrument",
+    "findings": "finding",
+    "encounter_types": "encounter type",
+    "classes": "drug class",
+}
 
 
 def _strength(text: str) -> str:
