@@ -231,9 +231,13 @@ def _plan(
     )
     dl = plan.deadline
     when = f"{dl.deadline}" + (f" (file by {dl.file_by})" if dl.file_by != dl.deadline else "")
+    left = (
+        f"past it by {-plan.days_left} days on {plan.as_of}"
+        if plan.late
+        else f"{plan.days_left} days left on {plan.as_of}"
+    )
     sys.stderr.write(
-        f"level {dl.level} {dl.level_name} ({dl.program_name}): last day to file {when}, "
-        f"{plan.days_left} days left on {plan.as_of}\n"
+        f"level {dl.level} {dl.level_name} ({dl.program_name}): last day to file {when}, {left}\n"
     )
     for r in plan.reasons:
         if r.how != "stated":
