@@ -91,7 +91,11 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=10, help="process runs per cold-start figure")
     ap.add_argument("--seconds", type=float, default=1.0, help="seconds of checking per example")
     args = ap.parse_args()
-    examples = sorted((ROOT / "examples").glob("*.yaml"))
+    examples = sorted(
+        p
+        for p in (ROOT / "examples").glob("*.yaml")
+        if not p.name.endswith(".denial.yaml") and p.stem != "practice-profile"
+    )
 
     print(f"Python {sys.version.split()[0]} on {sys.platform}; one core, in process\n")
     print(f"{'example':<45} {'checks/s':>10}")
