@@ -103,9 +103,6 @@ def appeal_context(plan: AppealPlan) -> dict[str, Any]:
         for c in r.criteria:
             evidence = _evidence(plan.case, c.evidence)
             sentence, more = _answer(c.reason, evidence)
-            if conventions.get(c.id):
-                # the threshold is the documentation convention's, not the payer's (see the check)
-                sentence = sentence.replace("(policy: ", "(convention: ")
             criteria.append(
                 {
                     "id": c.id,

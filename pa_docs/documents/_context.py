@@ -192,7 +192,8 @@ def template_context(
             "payer": policy.payer,
             "number": policy.number,
             "title": policy.title,
-            "version": policy.version_label,
+            # the version when the policy states one; documents omit "(version not stated)"
+            "version": policy.version_label if policy.version or policy.effective else "",
             "url": policy.url,
             "source_note": policy.source_note,
             "cite": f"{policy.number}" if policy.number else policy.title,

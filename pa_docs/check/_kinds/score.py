@@ -92,7 +92,7 @@ def evaluate(rule: ScoreRule, ctx: Context) -> Result:
         )
     if rule.baseline and anchor and anchor.t.start:
         return _vs_baseline(rule, name, anchor, scores, s, ev)
-    need = f" (policy: {' and '.join(c.words() for c in rule.value)})" if rule.value else ""
+    need = f" (threshold: {' and '.join(c.words() for c in rule.value)})" if rule.value else ""
     return Result(Status.met, f"{_summary(name, s)}{need}.", evidence=ev)
 
 
