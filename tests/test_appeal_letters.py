@@ -39,27 +39,27 @@ class Kind:
     denial_update: dict[str, Any] = field(default_factory=dict)
 
 
-UHC_DENIAL = EXAMPLES / "crohns-vedolizumab-uhc.denial.yaml"
+UHC_DENIAL = FIX / "crohns-vedolizumab-uhc.denial.yaml"
 KINDS = {
     # the shared example: UHC Community Plan (Medicaid), plan appeal
     "first_level": Kind(FIX / "crohns-vedolizumab-uhc.yaml", UHC_DENIAL, dt.date(2026, 11, 30)),
     # Medicare level 2: reconsideration by the QIC of the DME MAC's redetermination
     "medicare_qic": Kind(
         FIX / "osa-cpap-medicare.yaml",
-        EXAMPLES / "osa-cpap-medicare.denial.yaml",
+        FIX / "osa-cpap-medicare.denial.yaml",
         dt.date(2027, 2, 8),
     ),
     # commercial level 1: the last internal level, so the letter names external review next
     "commercial_internal": Kind(
         FIX / "ra-infliximab-aetna.yaml",
-        EXAMPLES / "ra-infliximab-aetna.denial.yaml",
+        FIX / "ra-infliximab-aetna.denial.yaml",
         dt.date(2027, 1, 25),
         denial_update={"appeal_level": 1, "reference": "AET-PA-2026-3310092"},
     ),
     # commercial level 2: external review by an independent review organization
     "external_review": Kind(
         FIX / "ra-infliximab-aetna.yaml",
-        EXAMPLES / "ra-infliximab-aetna.denial.yaml",
+        FIX / "ra-infliximab-aetna.denial.yaml",
         dt.date(2027, 1, 25),
     ),
     "expedited": Kind(FIX / "crohns-expedited.yaml", UHC_DENIAL, dt.date(2026, 11, 30)),

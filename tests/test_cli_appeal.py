@@ -17,7 +17,7 @@ FIX = ROOT / "tests" / "fixtures" / "appeal"
 EXAMPLES = ROOT / "examples"
 CASE = str(FIX / "crohns-vedolizumab-uhc.yaml")
 NO_STEP = str(FIX / "crohns-no-step-therapy.yaml")
-DENIAL = str(EXAMPLES / "crohns-vedolizumab-uhc.denial.yaml")
+DENIAL = str(FIX / "crohns-vedolizumab-uhc.denial.yaml")
 OSA = str(FIX / "osa-cpap-medicare.yaml")
 
 
@@ -154,7 +154,7 @@ def test_deadline_json_shape(capsys):
 
 
 def test_deadline_json_of_a_medicare_reconsideration(capsys):
-    denial = str(EXAMPLES / "osa-cpap-medicare.denial.yaml")
+    denial = str(FIX / "osa-cpap-medicare.denial.yaml")
     code, out, _ = run(
         capsys, "deadline", OSA, "--denial", denial, "--as-of", "2027-02-08", "--format", "json"
     )
