@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 from pathlib import Path
 
@@ -92,6 +93,17 @@ def test_packet_bookmarks_are_its_sections(packets: dict[str, bytes]) -> None:
     ]
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_weasyprint_reports_no_problem(name: str, caplog: pytest.LogCaptureFixture) -> None:
+    """No unknown option, no CSS WeasyPrint cannot read, no refused fetch: a silent render."""
+    from pa_docs.render import _pdf
+
+    _pdf._stylesheet.cache_clear()  # parse the stylesheet again, so its warnings show here
+    with caplog.at_level(logging.INFO):
+        render("letter", example(name), "pdf")
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
 # Determinism ---------------------------------------------------------------------------------
 
 
@@ -105,6 +117,11 @@ def test_same_inputs_same_bytes_in_a_fresh_process(
     assert proc.returncode == 0, proc.stderr
     here = packets[name] if fmt == "pdf" else render("packet", example(name), "docx")
     assert out.read_bytes() == here
+
+
+def test_the_pdf_has_a_stable_identifier(packets: dict[str, bytes]) -> None:
+    ident = PdfReader(io.BytesIO(packets[NAMES[0]])).trailer["/ID"]
+    assert bytes(ident[0].original_bytes).startswith(b"pa-docs:")
 
 
 def test_same_inputs_same_bytes_in_one_process() -> None:
