@@ -57,7 +57,7 @@ def _table(d: Any, b: Table, width_in: float) -> None:
     cols = max([len(b.header), *(len(r) for r in b.rows)] or [1])
     rows = ([b.header] if b.header else []) + list(b.rows)
     t = d.add_table(rows=len(rows), cols=cols)
-    t.style = "Table Grid" if "Table Grid" in [s.name for s in d.styles] else None
+    t.style = "Table Grid" if _has_style(d, "Table Grid") else None
     t.autofit = False
     widths = list(b.widths) + [0] * (cols - len(b.widths))
     rest = max(100 - sum(widths), 0) / max(widths.count(0), 1)
@@ -88,12 +88,42 @@ def _table(d: Any, b: Table, width_in: float) -> None:
     d.add_paragraph()
 
 
+def _has_style(d: Any, name: str) -> bool:
+    """Whether the document defines ``name``: a reference DOCX saved by Word holds only the
+    styles it uses, and python-docx raises on a missing one."""
+    return any(s.name == name for s in d.styles)
+
+
+def _heading(d: Any, b: Heading) -> None:
+    from docx.shared import Pt, RGBColor
+
+    if _has_style(d, f"Heading {b.level}"):
+        _runs(d.add_heading(level=b.level), b.runs)
+        return
+    par = d.add_paragraph()
+    par.paragraph_format.keep_with_next = True
+    par.paragraph_format.space_before = Pt(12 if b.level == 1 else 8)
+    _runs(par, b.runs)
+    for r in par.runs:
+        r.bold = True
+        r.font.size = Pt({1: 15, 2: 11.5}.get(b.level, 10.5))
+        r.font.color.rgb = RGBColor(*NAVY)
+
+
+def _item(d: Any, style: str, marker: str, runs: tuple[Run, ...]) -> None:
+    """A list item in ``style``, or a plain paragraph starting with ``marker`` without it."""
+    if _has_style(d, style):
+        _runs(d.add_paragraph(style=style), runs)
+    else:
+        _runs(d.add_paragraph(marker), runs)
+
+
 def _paragraph(d: Any, b: Paragraph) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt, RGBColor
 
     style = {"quote": "Quote"}.get(b.style)
-    par = d.add_paragraph(style=style if style in [s.name for s in d.styles] else None)
+    par = d.add_paragraph(style=style if style and _has_style(d, style) else None)
     _runs(par, b.runs)
     if b.style == "right":
         par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -184,19 +214,19 @@ def to_docx(doc: Document) -> bytes:
     width_in = (s.page_width - s.left_margin - s.right_margin) / 914400
     for b in doc.blocks:
         if isinstance(b, Heading):
-            _runs(d.add_heading(level=b.level), b.runs)
+            _heading(d, b)
         elif isinstance(b, Paragraph):
             _paragraph(d, b)
         elif isinstance(b, Bullets):
             for item in b.items:
-                _runs(d.add_paragraph(style="List Bullet"), item)
+                _item(d, "List Bullet", "• ", item)
         elif isinstance(b, Table):
             _table(d, b, width_in)
         elif isinstance(b, PageBreak):
             d.add_page_break()
         elif isinstance(b, Contents):
-            for e in b.entries:
-                d.add_paragraph(e, style="List Number")
+            for n, e in enumerate(b.entries, 1):
+                _item(d, "List Number", f"{n}. ", (Run(e),))
     _header_footer(d, doc)
     when = dt.datetime(doc.date.year, doc.date.month, doc.date.day)
     cp = d.core_properties
