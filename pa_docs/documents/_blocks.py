@@ -101,6 +101,8 @@ Block = Heading | Paragraph | Bullets | Table | PageBreak | Contents
 
 def inline(text: str) -> tuple[Run, ...]:
     """Parse ``**bold**``, ``*italic*`` and ``\\`` escapes into runs."""
+    if "*" not in text and "\\" not in text:
+        return (Run(text),) if text else ()
     runs: list[Run] = []
     buf: list[str] = []
     bold = italic = False
