@@ -46,6 +46,21 @@ def _ref_source(case: Case, ref: str) -> str | None:
     return getattr(item, "fhir_ref", None)
 
 
+# Where the crosswalk sends a reviewer for each kind of evidence: the evidence summary's sections.
+_SECTIONS = {
+    "diagnoses": "Diagnoses",
+    "scores": "Disease activity and severity scores",
+    "labs": "Laboratory and diagnostic tests",
+    "treatments": "Treatment history",
+    "findings": "Findings",
+    "encounters": "Encounters",
+}
+
+
+def _section(ref: str) -> str | None:
+    return _SECTIONS.get(ref.partition("[")[0])
+
+
 def verdicts(case: Case, result: CheckResult) -> list[dict[str, Any]]:
     out = []
     for n, v in enumerate(result.verdicts, 1):
@@ -63,6 +78,7 @@ def verdicts(case: Case, result: CheckResult) -> list[dict[str, Any]]:
                 "met": v.status is Status.met,
                 "reason": v.reason,
                 "action": v.action,
+                "sections": list(dict.fromkeys(s for e in v.evidence if (s := _section(e.ref)))),
                 "evidence": [
                     {
                         "ref": e.ref,
@@ -179,6 +195,7 @@ def template_context(
             "number": policy.number,
             "title": policy.title,
             "version": policy.version_label,
+            "version_stated": bool(policy.version or policy.effective),
             "url": policy.url,
             "source_note": policy.source_note,
             "cite": f"{policy.number}" if policy.number else policy.title,

@@ -122,6 +122,9 @@ def _paragraph(d: Any, b: Paragraph) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt, RGBColor
 
+    if b.style == "closing" and d.paragraphs:  # the signature page keeps some of the letter
+        d.paragraphs[-1].paragraph_format.keep_with_next = True
+
     style = {"quote": "Quote"}.get(b.style)
     par = d.add_paragraph(style=style if style and _has_style(d, style) else None)
     _runs(par, b.runs)
@@ -130,7 +133,10 @@ def _paragraph(d: Any, b: Paragraph) -> None:
     elif b.style == "small":
         for r in par.runs:
             r.font.size = Pt(8.5)
+    elif b.style == "closing":
+        par.paragraph_format.keep_with_next = True
     elif b.style == "signature":
+        par.paragraph_format.keep_with_next = True
         par.paragraph_format.space_before = Pt(30)
         for r in par.runs:
             r.bold = True
