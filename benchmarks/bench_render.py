@@ -83,11 +83,19 @@ def bench_case(path: Path, repeat: int) -> dict[str, float]:
         raise SystemExit(f"{path.name}: WeasyPrint alone did not make the packet's bytes")
     packet("docx")
     t = interleaved(
-        {"weasyprint": weasyprint_alone, "pdf": lambda: packet("pdf"), "docx": lambda: packet("docx")},
+        {
+            "weasyprint": weasyprint_alone,
+            "pdf": lambda: packet("pdf"),
+            "docx": lambda: packet("docx"),
+        },
         repeat,
     )
     m = {k: statistics.median(v) for k, v in t.items()}
-    return {**m, "ratio": m["pdf"] / m["weasyprint"], "ratio_min": min(t["pdf"]) / min(t["weasyprint"])}
+    return {
+        **m,
+        "ratio": m["pdf"] / m["weasyprint"],
+        "ratio_min": min(t["pdf"]) / min(t["weasyprint"]),
+    }
 
 
 def bench_process(path: Path, runs: int = 5) -> float:
@@ -100,7 +108,9 @@ def bench_process(path: Path, runs: int = 5) -> float:
             t0 = time.perf_counter()
             subprocess.run(
                 [sys.executable, "-m", "pa_docs", "packet", str(path), "-o", str(out)],
-                env=env, check=True, capture_output=True,
+                env=env,
+                check=True,
+                capture_output=True,
             )
             times.append(time.perf_counter() - t0)
     return statistics.median(times)
@@ -133,8 +143,10 @@ def main(argv: list[str] | None = None) -> int:
     worst_ratio = max(r["ratio"] for _, r in rows)
     worst_process = max(r["process"] for _, r in rows)
     ok = worst_ratio <= 1.10 and worst_process < 1.5
-    print(f"\nworst ratio {worst_ratio:.2f} (target <= 1.10); "
-          f"slowest process {worst_process:.2f} s (target < 1.5 s): {'OK' if ok else 'OVER TARGET'}")
+    print(
+        f"\nworst ratio {worst_ratio:.2f} (target <= 1.10); "
+        f"slowest process {worst_process:.2f} s (target < 1.5 s): {'OK' if ok else 'OVER TARGET'}"
+    )
     return 0 if ok else 1
 
 

@@ -38,7 +38,9 @@ def gap_case(folder: Path) -> Path:
     return write_case(folder, data)
 
 
-def test_packet_default_name_format_and_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_packet_default_name_format_and_mode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert cli("packet", example("osa-cpap-medicare")) == 0
     out = tmp_path / "DME-2026-0058-packet.pdf"
@@ -142,7 +144,10 @@ def test_attachment_problems_are_input_errors(
     ],
 )
 def test_bad_options_exit_2(
-    args: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    message: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.chdir(tmp_path)

@@ -1,4 +1,4 @@
-"""The block markup: what templates write, and the guarantee that case values never become markup."""
+"""The block markup templates write, and the guarantee that case values never become markup."""
 
 from __future__ import annotations
 
@@ -20,11 +20,22 @@ def test_markup_parses_to_blocks() -> None:
     assert blocks == [
         Heading(1, (Run("Title"),)),
         Contents(("Second",)),
-        Paragraph((Run("Some "), Run("italic", italic=True), Run(" and "),
-                   Run("bold", bold=True), Run(" text that runs on."))),
+        Paragraph(
+            (
+                Run("Some "),
+                Run("italic", italic=True),
+                Run(" and "),
+                Run("bold", bold=True),
+                Run(" text that runs on."),
+            )
+        ),
         Bullets(((Run("one"),), (Run("two"),))),
-        Table(((Run("A"),), (Run("B"),)), (((Run("a1"),), (Run("b1"),)),
-              ((Run("a2"),), (Run("b2"),))), "grid", (30, 70)),
+        Table(
+            ((Run("A"),), (Run("B"),)),
+            (((Run("a1"),), (Run("b1"),)), ((Run("a2"),), (Run("b2"),))),
+            "grid",
+            (30, 70),
+        ),
         Paragraph((Run("Line 1\nLine 2"),), "address"),
         Paragraph((Run("a quote"),), "quote"),
         PageBreak(),
@@ -69,7 +80,9 @@ def test_an_escaped_value_is_one_literal_paragraph(value: str) -> None:
     assert all(not r.bold and not r.italic for r in para.runs)
 
 
-@given(st.sampled_from(HOSTILE) | st.text(max_size=40), st.sampled_from(HOSTILE) | st.text(max_size=40))
+@given(
+    st.sampled_from(HOSTILE) | st.text(max_size=40), st.sampled_from(HOSTILE) | st.text(max_size=40)
+)
 def test_escaped_values_stay_inside_their_table_cells(a: str, b: str) -> None:
     blocks = parse(f"|= A | B\n| {escape(a)} | {escape(b)}\n")
     assert len(blocks) == 1

@@ -65,13 +65,23 @@ def test_a_reference_docx_without_list_or_heading_styles_still_works(tmp_path: P
 
     ref = reference_docx(tmp_path / "ref.docx")
     d = docx.Document(str(ref))
-    for name in ("List Bullet", "List Number", "Heading 1", "Heading 2", "Heading 3", "Quote",
-                 "Table Grid", "Title"):
+    for name in (
+        "List Bullet",
+        "List Number",
+        "Heading 1",
+        "Heading 2",
+        "Heading 3",
+        "Quote",
+        "Table Grid",
+        "Title",
+    ):
         if name in [s.name for s in d.styles]:
             d.styles[name].delete()
     d.save(str(ref))
     (tmp_path / "p.yaml").write_text("reference_docx: ref.docx\n")
-    data = render("packet", example("ra-infliximab-aetna"), "docx", profile=load_profile(tmp_path / "p.yaml"))
+    data = render(
+        "packet", example("ra-infliximab-aetna"), "docx", profile=load_profile(tmp_path / "p.yaml")
+    )
     text = docx_text(data)
     assert "Letter of medical necessity" in text and "methotrexate" in text
 
@@ -92,6 +102,6 @@ def test_profile_problems_are_input_errors(tmp_path: Path, body: str, message: s
     folder.mkdir()
     solid_png(tmp_path / "outside.png")
     (folder / "profile.yaml").write_text(body)
-    with pytest.raises(CaseError, match="profile.yaml") as err:
+    with pytest.raises(CaseError, match=r"profile\.yaml") as err:
         load_profile(folder / "profile.yaml")
     assert message in str(err.value)

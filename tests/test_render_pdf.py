@@ -75,7 +75,9 @@ def test_dated_with_the_request_date(name: str, packets: dict[str, bytes]) -> No
     assert case.patient.name in str(meta["/Title"])
 
 
-def test_cover_page_opens_with_the_request_and_lists_the_sections(packets: dict[str, bytes]) -> None:
+def test_cover_page_opens_with_the_request_and_lists_the_sections(
+    packets: dict[str, bytes],
+) -> None:
     first = flat(pdf_pages(packets["ra-infliximab-aetna"])[0])
     assert first.startswith("Prior authorization request")
     for section in ("Letter of medical necessity", "Criteria crosswalk", "Evidence summary"):
@@ -135,7 +137,10 @@ def test_the_inputs_hash_changes_with_the_case(tmp_path: Path) -> None:
     a = render("letter", write_case(tmp_path / "a", data), "html").decode()
     data["notes"] = data["notes"] + " Adherent to follow-up."
     b = render("letter", write_case(tmp_path / "b", data), "html").decode()
-    (da,), (db,) = {*re.findall(r"sha256:([0-9a-f]{12})", a)}, {*re.findall(r"sha256:([0-9a-f]{12})", b)}
+    (da,), (db,) = (
+        {*re.findall(r"sha256:([0-9a-f]{12})", a)},
+        {*re.findall(r"sha256:([0-9a-f]{12})", b)},
+    )
     assert da != db
 
 
@@ -194,3 +199,19 @@ def test_docx_packet_lists_attachments_as_enclosures(attached_case: Path) -> Non
     text = docx_text(render("packet", attached_case, "docx"))
     assert "Enclosures" in text
     assert "Lab report" in text and "chart" in text
+
+
+def test_notes_for_the_practice_stay_out_of_a_submission(packets: dict[str, bytes]) -> None:
+    """Where the criteria were read (secondary sources) is for the practice's review only."""
+    for name in NAMES:
+        text = pdf_text(packets[name])
+        assert "verify against the current policy" not in text.lower()
+        assert "Source note" not in text and "[treatments[" not in text
+
+
+def test_a_draft_shows_the_notes_for_the_practice(tmp_path: Path) -> None:
+    data = case_data("ra-infliximab-aetna")
+    data["labs"] = [lab for lab in data["labs"] if lab["test"] != "tb_igra"]
+    text = pdf_text(render("packet", write_case(tmp_path, data), "pdf", draft=True))
+    assert "Source note (draft only)" in text and "Secondary source: verify" in text
+    assert "addresses each of its criteria" in text and "meets each of its criteria" not in text

@@ -13,6 +13,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from fixtures.documents.assets import solid_png
@@ -115,7 +116,9 @@ def test_hostile_text_makes_no_extra_structure(hostile_case: Path) -> None:
     """Markup characters in a note add no heading, list item or page."""
     from pa_docs.documents import Heading, PageBreak
 
-    plain = build("packet", write_case(hostile_case.parent / "plain", case_data("ra-infliximab-aetna")))
+    plain = build(
+        "packet", write_case(hostile_case.parent / "plain", case_data("ra-infliximab-aetna"))
+    )
     hostile = build("packet", hostile_case)
     kinds = [type(b) for b in plain.blocks if isinstance(b, Heading | PageBreak)]
     assert [type(b) for b in hostile.blocks if isinstance(b, Heading | PageBreak)] == kinds
@@ -125,9 +128,9 @@ def test_hostile_text_makes_no_extra_structure(hostile_case: Path) -> None:
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
-    paths: list[str] = []
+    paths: ClassVar[list[str]] = []
 
-    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+    def do_GET(self) -> None:
         self.paths.append(self.path)
         self.send_response(404)
         self.end_headers()
@@ -177,7 +180,8 @@ def test_user_template_urls_outside_the_allowed_folders_are_refused(
         f'<link rel="attachment" href="file:///etc/hostname">'
         f'<link rel="attachment" href="{(tmp_path / "outside" / "secret.txt").as_uri()}">'
         f'<a rel="attachment" href="{base}/a.txt">a</a>',
-        css=f"body {{ background: url({base}/bg.png) }} h1 {{ background: url({secret.as_uri()}) }}",
+        css=f"body {{ background: url({base}/bg.png) }} "
+        f"h1 {{ background: url({secret.as_uri()}) }}",
     )
     case = write_case(tmp_path / "case", case_data("osa-cpap-medicare"))
     with caplog.at_level(logging.WARNING, logger="pa_docs.render"):
@@ -186,8 +190,15 @@ def test_user_template_urls_outside_the_allowed_folders_are_refused(
     assert embedded_files(data) == []
     assert image_count(data) == 0
     refused = " ".join(r.getMessage() for r in caplog.records if r.name == "pa_docs.render")
-    for url in ("http://127.0.0.1:9/x.png", f"{base}/img.png", f"{base}/bg.png", "/etc/passwd",
-                "/etc/hostname", str(secret), "secret.txt"):
+    for url in (
+        "http://127.0.0.1:9/x.png",
+        f"{base}/img.png",
+        f"{base}/bg.png",
+        "/etc/passwd",
+        "/etc/hostname",
+        str(secret),
+        "secret.txt",
+    ):
         assert url in refused, url
 
 

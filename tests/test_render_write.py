@@ -44,7 +44,9 @@ def test_a_failed_write_leaves_no_partial_or_temp_file(
     assert os.listdir(tmp_path) == []
 
 
-def test_a_failed_write_keeps_the_existing_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_write_keeps_the_existing_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "packet.pdf"
     target.write_bytes(b"the packet sent last week")
     monkeypatch.setattr(os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(5, "I/O error")))
@@ -54,7 +56,9 @@ def test_a_failed_write_keeps_the_existing_file(tmp_path: Path, monkeypatch: pyt
     assert os.listdir(tmp_path) == ["packet.pdf"]
 
 
-def test_an_interrupt_mid_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_interrupt_mid_write_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def interrupted(fd: int) -> None:
         raise KeyboardInterrupt
 

@@ -74,7 +74,13 @@ def build(
     for e in encl:
         h.update(e.path.read_bytes())
     digest = input_hash(
-        case, policy, profile.model_dump(exclude={"folder"}), kind, draft, h.hexdigest(), *hash_parts
+        case,
+        policy,
+        profile.model_dump(exclude={"folder"}),
+        kind,
+        draft,
+        h.hexdigest(),
+        *hash_parts,
     )
     names = [e.title for e in encl]
     ctx = template_context(

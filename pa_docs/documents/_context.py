@@ -111,7 +111,9 @@ def _treatments(case: Case) -> list[dict[str, Any]]:
                 "start": t.start.isoformat() if t.start else "",
                 "end": t.end.isoformat() if t.end else ("ongoing" if t.start else ""),
                 "days": days,
-                "duration": f"{days} days" + ("" if t.end else " to date") if days is not None else "",
+                "duration": (
+                    f"{days} days" + ("" if t.end else " to date") if days is not None else ""
+                ),
                 "outcome": (
                     t.outcome.value.replace("_", " ")
                     if t.outcome
@@ -206,7 +208,11 @@ def template_context(
             for x in result.gaps
         ],
         "diagnoses": [
-            {"code": d.code, "description": d.description, "onset": d.onset.isoformat() if d.onset else ""}
+            {
+                "code": d.code,
+                "description": d.description,
+                "onset": d.onset.isoformat() if d.onset else "",
+            }
             for d in case.diagnoses
         ],
         "labs": [

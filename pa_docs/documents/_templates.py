@@ -42,7 +42,14 @@ def html_env(user_dir: Path | None) -> ImmutableSandboxedEnvironment:
 
 # What a template's own expressions can raise at render time (``{{ 1 // 0 }}``, a range the
 # sandbox caps, a missing key): a broken user template, reported like a syntax error.
-_RUNTIME_ERRORS = (TemplateError, ArithmeticError, LookupError, TypeError, ValueError, RecursionError)
+_RUNTIME_ERRORS = (
+    TemplateError,
+    ArithmeticError,
+    LookupError,
+    TypeError,
+    ValueError,
+    RecursionError,
+)
 
 
 def _where(exc: BaseException, name: str) -> tuple[str, int | None]:
@@ -55,7 +62,9 @@ def _where(exc: BaseException, name: str) -> tuple[str, int | None]:
     return file or name, line
 
 
-def render_template(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, object]) -> str:
+def render_template(
+    env: ImmutableSandboxedEnvironment, name: str, context: dict[str, object]
+) -> str:
     """Render one template; a broken user template is an input error naming file and line."""
     try:
         return env.get_template(name).render(context)

@@ -35,7 +35,8 @@ def _field(par: Any, instr: str) -> None:
     from docx.oxml.ns import qn
 
     run = par.add_run()
-    for kind, text in (("begin", None), (None, instr), ("separate", None), (None, "1"), ("end", None)):
+    parts = (("begin", None), (None, instr), ("separate", None), (None, "1"), ("end", None))
+    for kind, text in parts:
         if kind:
             el = OxmlElement("w:fldChar")
             el.set(qn("w:fldCharType"), kind)
@@ -54,14 +55,14 @@ def _table(d: Any, b: Table, width_in: float) -> None:
     from docx.oxml.ns import qn
     from docx.shared import Inches, Pt, RGBColor
 
-    cols = max([len(b.header), *(len(r) for r in b.rows)] or [1])
+    cols = max(1, len(b.header), *(len(r) for r in b.rows))
     rows = ([b.header] if b.header else []) + list(b.rows)
     t = d.add_table(rows=len(rows), cols=cols)
     t.style = "Table Grid" if _has_style(d, "Table Grid") else None
     t.autofit = False
-    widths = list(b.widths) + [0] * (cols - len(b.widths))
-    rest = max(100 - sum(widths), 0) / max(widths.count(0), 1)
-    widths = [w or rest for w in widths]
+    given = list(b.widths) + [0] * (cols - len(b.widths))
+    rest = max(100 - sum(given), 0) / max(given.count(0), 1)
+    widths = [float(w or rest) for w in given]
     for ri, row in enumerate(rows):
         cells = t.rows[ri].cells
         for ci in range(cols):
@@ -206,7 +207,8 @@ def _fixed_zip(data: bytes, day: dt.date) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(day.year, day.month, day.day, 0, 0, 0))
+            when = (day.year, day.month, day.day, 0, 0, 0)
+            fixed = zipfile.ZipInfo(info.filename, date_time=when)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
             dst.writestr(fixed, src.read(info.filename))
