@@ -29,12 +29,13 @@ def _runs(par: Any, runs: tuple[Run, ...]) -> None:
             run.italic = r.italic or None
 
 
-def _field(par: Any, instr: str) -> None:
-    """A Word field (PAGE, NUMPAGES) inside a paragraph."""
+def _field(par: Any, instr: str, size: Any = None) -> None:
+    """A Word field (PAGE, NUMPAGES) inside a paragraph, its result in ``size``."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
     run = par.add_run()
+    run.font.size = size
     parts = (("begin", None), (None, instr), ("separate", None), (None, "1"), ("end", None))
     for kind, text in parts:
         if kind:
@@ -50,6 +51,20 @@ def _field(par: Any, instr: str) -> None:
         run._r.append(el)
 
 
+def _footer_style(d: Any) -> Any:
+    """A 7.5 pt paragraph style of our own for the footer: LibreOffice sets the page numbers it
+    recomputes in the paragraph style's size, and the reference DOCX's styles stay untouched."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Pt
+
+    if _has_style(d, "pa-docs footer"):
+        return d.styles["pa-docs footer"]
+    style = d.styles.add_style("pa-docs footer", WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = d.styles["Footer"] if _has_style(d, "Footer") else None
+    style.font.size = Pt(7.5)
+    return style
+
+
 def _table(d: Any, b: Table, width_in: float) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -63,6 +78,8 @@ def _table(d: Any, b: Table, width_in: float) -> None:
     given = list(b.widths) + [0] * (cols - len(b.widths))
     rest = max(100 - sum(given), 0) / max(given.count(0), 1)
     widths = [float(w or rest) for w in given]
+    for ci, column in enumerate(t.columns):  # the grid LibreOffice lays out by; Word reads cells
+        column.width = Inches(width_in * widths[ci] / 100)
     for ri, row in enumerate(rows):
         cells = t.rows[ri].cells
         for ci in range(cols):
@@ -180,11 +197,12 @@ def _header_footer(d: Any, doc: Document) -> None:
     section = d.sections[0]
     footer = section.footer
     par = footer.add_paragraph() if footer.paragraphs[0].text else footer.paragraphs[0]
+    par.style = _footer_style(d)
     run = par.add_run(doc.footer + "   Page ")
     run.font.size = Pt(7.5)
-    _field(par, "PAGE")
+    _field(par, "PAGE", Pt(7.5))
     par.add_run(" of ").font.size = Pt(7.5)
-    _field(par, "NUMPAGES")
+    _field(par, "NUMPAGES", Pt(7.5))
     header = section.header
     if doc.logo and doc.logo.lower().endswith((".png", ".jpg", ".jpeg")):
         from urllib.parse import unquote, urlsplit
