@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 from fixtures.documents.assets import DEMO_FONT, DEMO_HEADER, logo_png, reference_docx, solid_png
-from fixtures.documents.support import ROOT, docx_text, example, pdf_text, render
-from test_render_safety import image_count
+from fixtures.documents.support import ROOT, docx_text, example, image_count, pdf_text, render
 
 from pa_docs.documents import Profile, default_profile, load_profile
 from pa_docs.errors import CaseError

@@ -8,7 +8,6 @@ templates are sandboxed, and whatever URLs they hold go through pa-docs' restric
 from __future__ import annotations
 
 import http.server
-import io
 import logging
 import threading
 from collections.abc import Iterator
@@ -22,14 +21,15 @@ from fixtures.documents.support import (
     build,
     case_data,
     docx_text,
+    embedded_files,
     flat,
+    image_count,
     pdf_text,
     render,
     run_cli,
     write_case,
 )
 from markupsafe import escape as html_escape
-from pypdf import PdfReader
 
 from pa_docs.errors import InputError
 from pa_docs.render import render as render_doc
@@ -47,29 +47,6 @@ HOSTILE = [
     "- item",
     "%page",
 ]
-
-
-def embedded_files(data: bytes) -> list[str]:
-    """Names of files embedded in a PDF: the /EmbeddedFiles tree and file-attachment annotations."""
-    reader = PdfReader(io.BytesIO(data))
-    names = reader.trailer["/Root"].get("/Names", {})
-    found = [str(n) for n in names.get("/EmbeddedFiles", {}).get("/Names", [])[::2]]
-    for page in reader.pages:
-        for annot in page.get("/Annots", []) or []:
-            a = annot.get_object()
-            if a.get("/Subtype") == "/FileAttachment":
-                found.append(str(a.get("/FS")))
-    return found
-
-
-def image_count(data: bytes) -> int:
-    """Distinct image XObjects the PDF's pages use."""
-    seen = set()
-    for page in PdfReader(io.BytesIO(data)).pages:
-        for ref in page.get("/Resources", {}).get("/XObject", {}).values():
-            if ref.get_object().get("/Subtype") == "/Image":
-                seen.add(ref.idnum if hasattr(ref, "idnum") else id(ref))
-    return len(seen)
 
 
 @pytest.fixture(scope="module")
