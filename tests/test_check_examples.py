@@ -25,6 +25,7 @@ def case_files(folder: Path) -> list[Path]:
         if not p.name.endswith(".denial.yaml") and p.stem != "practice-profile"
     )
 
+
 # example -> (policy chosen from the case, request type, status, criteria that are not met)
 OWN = {
     "ra-infliximab-aetna": ("aetna-infliximab-ra", "initial", "ready", {}),

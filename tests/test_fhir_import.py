@@ -96,8 +96,20 @@ def test_snomed_table_targets_are_icd10cm_codes() -> None:
 
 def test_snomed_table_covers_the_policy_conditions() -> None:
     targets = {e["icd10cm"] for e in table("conditions")["snomed_icd10cm"].values()}
-    for code in ("M06.9", "L40.9", "L40.50", "K50.90", "K51.90", "L20.9", "J45.909", "J44.9",
-                 "G47.33", "I10", "I25.9", "I63.9"):
+    for code in (
+        "M06.9",
+        "L40.9",
+        "L40.50",
+        "K50.90",
+        "K51.90",
+        "L20.9",
+        "J45.909",
+        "J44.9",
+        "G47.33",
+        "I10",
+        "I25.9",
+        "I63.9",
+    ):
         assert code in targets
 
 
@@ -108,8 +120,15 @@ def test_labs_by_loinc_with_results_units_and_dates() -> None:
     r = _ra()
     labs = r.data["labs"]
     rf = _by_ref(labs, "Observation/o-rf")
-    assert rf == {"test": "rf", "loinc": "11572-5", "result": "positive", "value": 86,
-                  "unit": "IU/mL", "date": dt.date(2022, 5, 3), "fhir_ref": "Observation/o-rf"}
+    assert rf == {
+        "test": "rf",
+        "loinc": "11572-5",
+        "result": "positive",
+        "value": 86,
+        "unit": "IU/mL",
+        "date": dt.date(2022, 5, 3),
+        "fhir_ref": "Observation/o-rf",
+    }
     # H on a qualitative test reads as positive; on CRP (numeric) it is left to the value
     assert _by_ref(labs, "Observation/o-ccp")["result"] == "positive"
     crp = _by_ref(labs, "Observation/o-crp")
@@ -150,12 +169,23 @@ def test_observation_without_any_date_is_to_fill() -> None:
 def test_scores_through_the_instrument_code_table(monkeypatch: pytest.MonkeyPatch) -> None:
     codes = table("observations")["instrument_codes"]
     monkeypatch.setitem(codes, "http://example.org/scores|ESS", "ess")
-    obs = {"resourceType": "Observation", "id": "o-ess", "status": "final",
-           "code": {"coding": [{"system": "http://example.org/scores", "code": "ESS"}]},
-           "effectiveDateTime": "2026-10-28", "valueQuantity": {"value": 12}}
+    obs = {
+        "resourceType": "Observation",
+        "id": "o-ess",
+        "status": "final",
+        "code": {"coding": [{"system": "http://example.org/scores", "code": "ESS"}]},
+        "effectiveDateTime": "2026-10-28",
+        "valueQuantity": {"value": 12},
+    }
     r = import_resources([obs], request_date=DAY)
-    assert r.data["scores"] == [{"instrument": "ess", "value": 12, "date": dt.date(2026, 10, 28),
-                                 "fhir_ref": "Observation/o-ess"}]
+    assert r.data["scores"] == [
+        {
+            "instrument": "ess",
+            "value": 12,
+            "date": dt.date(2026, 10, 28),
+            "fhir_ref": "Observation/o-ess",
+        }
+    ]
 
 
 # --- treatments and the request ----------------------------------------------------------------
@@ -184,42 +214,68 @@ def test_stopped_treatment_gets_its_end_and_outcome_is_to_fill() -> None:
 
 
 def test_stopped_without_a_date_needs_the_end() -> None:
-    mr = {"resourceType": "MedicationRequest", "id": "x", "status": "stopped", "intent": "order",
-          "medicationCodeableConcept": {"coding": [{
-              "system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "6851"}]},
-          "subject": {"reference": "Patient/nobody"}, "authoredOn": "2020-01-01"}
+    mr = {
+        "resourceType": "MedicationRequest",
+        "id": "x",
+        "status": "stopped",
+        "intent": "order",
+        "medicationCodeableConcept": {
+            "coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "6851"}]
+        },
+        "subject": {"reference": "Patient/nobody"},
+        "authoredOn": "2020-01-01",
+    }
     r = import_resources([mr], request_date=DAY)
     assert r.data["treatments"][0]["end"] == FILL
     assert "treatments[0].end" in _paths(r, required=True)
 
 
 def test_invalid_resource_is_reported_and_the_import_goes_on() -> None:
-    bad = {"resourceType": "MedicationRequest", "id": "no-subject", "status": "active",
-           "intent": "order", "medicationCodeableConcept": {"text": "methotrexate"}}
-    good = {"resourceType": "Condition", "id": "ok", "subject": {"reference": "Patient/x"},
-            "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "M06.9"}]}}
+    bad = {
+        "resourceType": "MedicationRequest",
+        "id": "no-subject",
+        "status": "active",
+        "intent": "order",
+        "medicationCodeableConcept": {"text": "methotrexate"},
+    }
+    good = {
+        "resourceType": "Condition",
+        "id": "ok",
+        "subject": {"reference": "Patient/x"},
+        "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "M06.9"}]},
+    }
     r = import_resources([bad, good], request_date=DAY)
     assert [d["code"] for d in r.data["diagnoses"]] == ["M06.9"]
     assert r.data["treatments"] == []
-    assert any("invalid" in n and "MedicationRequest/no-subject" in n and "subject" in n
-               for n in r.notes)
+    assert any(
+        "invalid" in n and "MedicationRequest/no-subject" in n and "subject" in n for n in r.notes
+    )
 
 
 def test_request_from_the_pending_order() -> None:
     r = _ra()
     req = r.data["request"]
-    assert req == {"type": "initial", "kind": "drug", "item": "infliximab-dyyb",
-                   "product": "Inflectra",
-                   "dose": "3 mg/kg at weeks 0, 2 and 6, then every 8 weeks",
-                   "diagnosis": "M06.9"}
+    assert req == {
+        "type": "initial",
+        "kind": "drug",
+        "item": "infliximab-dyyb",
+        "product": "Inflectra",
+        "dose": "3 mg/kg at weeks 0, 2 and 6, then every 8 weeks",
+        "diagnosis": "M06.9",
+    }
     # the pending infliximab order is the request, not a prior treatment
     assert all(t["drug"] != "infliximab" for t in r.data["treatments"])
 
 
 def test_device_request_under_either_hcpcs_url() -> None:
     r = import_source(OSA, request_date=DAY)
-    assert r.data["request"] == {"type": "initial", "kind": "device", "item": "cpap",
-                                 "codes": ["E0601"], "diagnosis": "G47.33"}
+    assert r.data["request"] == {
+        "type": "initial",
+        "kind": "device",
+        "item": "cpap",
+        "codes": ["E0601"],
+        "diagnosis": "G47.33",
+    }
     assert any("request: item 'cpap'" in n for n in r.notes)
     assert any("dr-bed" in u and "E0250" in u for u in r.unmapped)
     cont = import_source(OSA, request_date=DAY, item="cpap", request_type="continuation")
@@ -229,11 +285,11 @@ def test_device_request_under_either_hcpcs_url() -> None:
 def test_request_missing_is_to_fill() -> None:
     r = import_source(RA, request_date=dt.date(2026, 11, 2))  # no --item, no pending device
     assert r.data["request"]["item"] == "infliximab"  # the single pending order
-    r = import_resources([json.loads(RA.read_text())["entry"][0]["resource"]],
-                         request_date=DAY)
+    r = import_resources([json.loads(RA.read_text())["entry"][0]["resource"]], request_date=DAY)
     assert r.data["request"]["item"] == FILL and r.data["request"]["diagnosis"] == FILL
     assert {"request.item", "request.diagnosis", "prescriber.npi", "coverage.payer"} <= set(
-        _paths(r, required=True))
+        _paths(r, required=True)
+    )
     assert r.case is None
 
 
@@ -243,7 +299,8 @@ def test_request_missing_is_to_fill() -> None:
 def test_encounters_and_items_after_the_request_date() -> None:
     r = _ra()
     assert [(e["type"], e["fhir_ref"]) for e in r.data["encounters"]] == [
-        ("office_visit", "Encounter/enc-1")]
+        ("office_visit", "Encounter/enc-1")
+    ]
     assert any("enc-er" in n and "EMER" in n for n in r.notes)
     assert any("dated after the request date" in n and "enc-late" in n for n in r.notes)
     osa = import_source(OSA, request_date=DAY)
@@ -256,8 +313,14 @@ def test_complete_import_gives_a_valid_case() -> None:
     assert r.case is not None
     assert r.case.request.item == "infliximab-dyyb"
     assert r.case.labs[0].fhir_ref
-    assert r.imported == {"diagnoses": 2, "labs": 5, "scores": 0, "treatments": 2,
-                          "findings": 0, "encounters": 1}
+    assert r.imported == {
+        "diagnoses": 2,
+        "labs": 5,
+        "scores": 0,
+        "treatments": 2,
+        "findings": 0,
+        "encounters": 1,
+    }
 
 
 def test_request_date_defaults_to_today_and_says_so() -> None:
@@ -271,22 +334,42 @@ def test_every_imported_item_keeps_its_source_reference() -> None:
     for name in ("diagnoses", "labs", "treatments", "encounters"):
         for item in r.data[name]:
             assert item["fhir_ref"].split("/")[0] in {
-                "Condition", "Observation", "MedicationRequest", "Encounter"}
+                "Condition",
+                "Observation",
+                "MedicationRequest",
+                "Encounter",
+            }
 
 
 def test_library_accepts_r4b_models_and_dicts() -> None:
     from fhir.resources.R4B.condition import Condition
     from fhir.resources.R4B.patient import Patient
 
-    pat = Patient.model_validate({"resourceType": "Patient", "id": "m1", "birthDate": "1980-01-01",
-                                  "name": [{"family": "Doe", "given": ["Jo"]}]})
-    cond = Condition.model_validate({
-        "resourceType": "Condition", "id": "m1c", "subject": {"reference": "Patient/m1"},
-        "code": {"coding": [{"system": "http://snomed.info/sct", "code": "9014002"}]}})
-    obs = {"resourceType": "Observation", "id": "m1o", "status": "final",
-           "code": {"coding": [{"system": "http://loinc.org", "code": "4544-3"}]},
-           "subject": {"reference": "Patient/m1"}, "effectiveDateTime": "2026-01-02",
-           "valueQuantity": {"value": 41, "unit": "%"}}
+    pat = Patient.model_validate(
+        {
+            "resourceType": "Patient",
+            "id": "m1",
+            "birthDate": "1980-01-01",
+            "name": [{"family": "Doe", "given": ["Jo"]}],
+        }
+    )
+    cond = Condition.model_validate(
+        {
+            "resourceType": "Condition",
+            "id": "m1c",
+            "subject": {"reference": "Patient/m1"},
+            "code": {"coding": [{"system": "http://snomed.info/sct", "code": "9014002"}]},
+        }
+    )
+    obs = {
+        "resourceType": "Observation",
+        "id": "m1o",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "4544-3"}]},
+        "subject": {"reference": "Patient/m1"},
+        "effectiveDateTime": "2026-01-02",
+        "valueQuantity": {"value": 41, "unit": "%"},
+    }
     r = import_resources([pat, cond, obs], request_date=DAY)
     assert r.patient == "m1"
     assert r.data["patient"]["name"] == "Jo Doe"
@@ -296,6 +379,9 @@ def test_library_accepts_r4b_models_and_dicts() -> None:
 
 def test_drug_table_targets_are_vocabulary_drugs() -> None:
     meds = table("medications")
-    for code, key in [*meds["rxnorm"].items(), *meds["ndc"].items(),
-                      *meds["snomed_devices"].items()]:
+    for code, key in [
+        *meds["rxnorm"].items(),
+        *meds["ndc"].items(),
+        *meds["snomed_devices"].items(),
+    ]:
         assert vocabulary().drug(key) is not None, code

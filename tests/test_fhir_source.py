@@ -37,7 +37,11 @@ def test_bulk_ndjson_with_patient_keeps_only_that_record() -> None:
     assert [d["code"] for d in r.data["diagnoses"]] == ["L20.9"]
     t = r.data["treatments"][0]
     assert (t["drug"], t["form"], t["route"], t["end"]) == (
-        "hydrocortisone", "cream", "topical", dt.date(2024, 4, 10))
+        "hydrocortisone",
+        "cream",
+        "topical",
+        dt.date(2024, 4, 10),
+    )
     assert any("other patients" in n for n in r.notes)
     r2 = import_source(FIXTURES / "bulk", patient="b2", request_date=DAY)
     assert [d["code"] for d in r2.data["diagnoses"]] == ["J45.909"]
@@ -84,12 +88,20 @@ def test_missing_source_and_empty_folder(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("kind", ["transaction", "collection", "searchset", "document"])
 def test_bundle_types(tmp_path: Path, kind: str) -> None:
-    bundle = {"resourceType": "Bundle", "type": kind, "entry": [
-        {"fullUrl": "urn:uuid:1", "resource": {"resourceType": "Patient", "id": "1",
-                                               "birthDate": "1990-01-01"}},
-        {"search": {"mode": "outcome"},
-         "resource": {"resourceType": "OperationOutcome", "issue": []}},
-    ]}
+    bundle = {
+        "resourceType": "Bundle",
+        "type": kind,
+        "entry": [
+            {
+                "fullUrl": "urn:uuid:1",
+                "resource": {"resourceType": "Patient", "id": "1", "birthDate": "1990-01-01"},
+            },
+            {
+                "search": {"mode": "outcome"},
+                "resource": {"resourceType": "OperationOutcome", "issue": []},
+            },
+        ],
+    }
     f = tmp_path / "b.json"
     f.write_text(json.dumps(bundle), encoding="utf-8")
     r = import_source(f, request_date=DAY)
@@ -105,5 +117,6 @@ def test_fhir_resources_is_imported_lazily() -> None:
         "assert 'fhir.resources.R4B' in sys.modules"
     )
     root = Path(__file__).resolve().parents[1]
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=root,
-                   env={"PYTHONPATH": str(root)})
+    subprocess.run(
+        [sys.executable, "-c", code], check=True, cwd=root, env={"PYTHONPATH": str(root)}
+    )

@@ -35,8 +35,20 @@ def test_rendering_is_deterministic_and_in_case_field_order() -> None:
     b = render_case(import_source(RA, request_date=dt.date(2026, 11, 2), item="infliximab"))
     assert a == b
     keys = [line.split(":")[0] for line in a.splitlines() if line and line[0].isalpha()]
-    assert keys == ["case_id", "request_date", "patient", "coverage", "prescriber", "request",
-                    "diagnoses", "labs", "scores", "treatments", "findings", "encounters"]
+    assert keys == [
+        "case_id",
+        "request_date",
+        "patient",
+        "coverage",
+        "prescriber",
+        "request",
+        "diagnoses",
+        "labs",
+        "scores",
+        "treatments",
+        "findings",
+        "encounters",
+    ]
     assert 'npi: "1548362791"' in a or "npi: '1548362791'" in a  # stays a string
 
 
@@ -93,10 +105,25 @@ def _app() -> typer.Typer:
 
 def test_command_writes_the_case(tmp_path: Path) -> None:
     out = tmp_path / "ra.yaml"
-    res = CliRunner().invoke(_app(), [
-        "import-fhir", str(RA), "-o", str(out), "--request-date", "2026-11-02",
-        "--item", "infliximab-dyyb", "--payer", "aetna", "--request-type", "initial",
-        "--case-id", "RA-1"])
+    res = CliRunner().invoke(
+        _app(),
+        [
+            "import-fhir",
+            str(RA),
+            "-o",
+            str(out),
+            "--request-date",
+            "2026-11-02",
+            "--item",
+            "infliximab-dyyb",
+            "--payer",
+            "aetna",
+            "--request-type",
+            "initial",
+            "--case-id",
+            "RA-1",
+        ],
+    )
     assert res.exit_code == 0, res.output
     case = load_case(out)
     assert case.case_id == "RA-1" and case.coverage.payer == "aetna"

@@ -28,7 +28,7 @@ from typing import ClassVar
 _LINE_STYLES = {"address", "lines"}  # paragraph styles that keep their line breaks
 _SPACE = re.compile(r"\s+")
 _SPECIAL = re.compile(r"([\\*|])")
-_LEADING = re.compile(r"^([#>%-])")
+_LEADING = re.compile(r"^(\s*)([#>%-])")  # after any indent: the parser strips it
 
 
 def escape(value: object) -> str:
@@ -36,7 +36,7 @@ def escape(value: object) -> str:
     if value is None:
         return ""
     text = _SPACE.sub(" ", str(value))
-    return _LEADING.sub(r"\\\1", _SPECIAL.sub(r"\\\1", text))
+    return _LEADING.sub(r"\1\\\2", _SPECIAL.sub(r"\\\1", text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +101,8 @@ Block = Heading | Paragraph | Bullets | Table | PageBreak | Contents
 
 def inline(text: str) -> tuple[Run, ...]:
     """Parse ``**bold**``, ``*italic*`` and ``\\`` escapes into runs."""
+    if "*" not in text and "\\" not in text:
+        return (Run(text),) if text else ()
     runs: list[Run] = []
     buf: list[str] = []
     bold = italic = False

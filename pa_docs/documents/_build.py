@@ -74,7 +74,13 @@ def build(
     for e in encl:
         h.update(e.path.read_bytes())
     digest = input_hash(
-        case, policy, profile.model_dump(exclude={"folder"}), kind, draft, h.hexdigest(), *hash_parts
+        case,
+        policy,
+        profile.model_dump(exclude={"folder"}),
+        kind,
+        draft,
+        h.hexdigest(),
+        *hash_parts,
     )
     names = [e.title for e in encl]
     ctx = template_context(
@@ -122,8 +128,16 @@ def build_packet(
     """The submission packet: cover, letter, crosswalk, evidence; PDF attachments appended."""
     refuse_unless_ready(result, draft, "a packet")
     return build(
-        "packet", case, policy, result, template="packet.j2", title=TITLES["packet"],
-        profile=profile, draft=draft, templates=templates, case_path=case_path,
+        "packet",
+        case,
+        policy,
+        result,
+        template="packet.j2",
+        title=TITLES["packet"],
+        profile=profile,
+        draft=draft,
+        templates=templates,
+        case_path=case_path,
         pdf_attachments=format == "pdf",
     )
 
@@ -141,6 +155,14 @@ def build_letter(
     """The letter of medical necessity alone."""
     refuse_unless_ready(result, draft, "a letter")
     return build(
-        "letter", case, policy, result, template="letter.j2", title=TITLES["letter"],
-        profile=profile, draft=draft, templates=templates, case_path=case_path,
+        "letter",
+        case,
+        policy,
+        result,
+        template="letter.j2",
+        title=TITLES["letter"],
+        profile=profile,
+        draft=draft,
+        templates=templates,
+        case_path=case_path,
     )

@@ -55,6 +55,21 @@ def _ref_source(case: Case, ref: str) -> str | None:
     return getattr(item, "fhir_ref", None)
 
 
+# Where the crosswalk sends a reviewer for each kind of evidence: the evidence summary's sections.
+_SECTIONS = {
+    "diagnoses": "Diagnoses",
+    "scores": "Disease activity and severity scores",
+    "labs": "Laboratory and diagnostic tests",
+    "treatments": "Treatment history",
+    "findings": "Findings",
+    "encounters": "Encounters",
+}
+
+
+def _section(ref: str) -> str | None:
+    return _SECTIONS.get(ref.partition("[")[0])
+
+
 def verdicts(case: Case, result: CheckResult) -> list[dict[str, Any]]:
     out = []
     for n, v in enumerate(result.verdicts, 1):
@@ -72,6 +87,7 @@ def verdicts(case: Case, result: CheckResult) -> list[dict[str, Any]]:
                 "met": v.status is Status.met,
                 "reason": v.reason,
                 "action": v.action,
+                "sections": list(dict.fromkeys(s for e in v.evidence if (s := _section(e.ref)))),
                 "evidence": [
                     {
                         "ref": e.ref,
@@ -104,7 +120,9 @@ def _treatments(case: Case) -> list[dict[str, Any]]:
                 "start": t.start.isoformat() if t.start else "",
                 "end": t.end.isoformat() if t.end else ("ongoing" if t.start else ""),
                 "days": days,
-                "duration": f"{days} days" + ("" if t.end else " to date") if days is not None else "",
+                "duration": (
+                    f"{days} days" + ("" if t.end else " to date") if days is not None else ""
+                ),
                 "outcome": (
                     t.outcome.value.replace("_", " ")
                     if t.outcome
@@ -174,11 +192,6 @@ def template_context(
             "item": req.item,
             "product": req.product,
             "name": f"{req.product} ({item_name})" if req.product else item_name,
-            # in a sentence: "coverage of a stationary oxygen concentrator"
-            "phrase": (
-                f"a {item_name}" if req.kind == "device" and not req.product else
-                (f"{req.product} ({item_name})" if req.product else item_name)
-            ),
             "codes": ", ".join(req.codes),
             "dose": req.dose,
             "frequency": req.frequency,
@@ -192,8 +205,8 @@ def template_context(
             "payer": policy.payer,
             "number": policy.number,
             "title": policy.title,
-            # the version when the policy states one; documents omit "(version not stated)"
-            "version": policy.version_label if policy.version or policy.effective else "",
+            "version": policy.version_label,
+            "version_stated": bool(policy.version or policy.effective),
             "url": policy.url,
             "source_note": policy.source_note,
             "cite": f"{policy.number}" if policy.number else policy.title,
@@ -204,7 +217,11 @@ def template_context(
             for x in result.gaps
         ],
         "diagnoses": [
-            {"code": d.code, "description": d.description, "onset": d.onset.isoformat() if d.onset else ""}
+            {
+                "code": d.code,
+                "description": d.description,
+                "onset": d.onset.isoformat() if d.onset else "",
+            }
             for d in case.diagnoses
         ],
         "labs": [

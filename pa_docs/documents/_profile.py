@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, field_validator
@@ -48,6 +49,7 @@ class Profile(_Model):
         return (self.folder / name).resolve()
 
 
+@cache
 def default_profile() -> Profile:
     """The neutral profile shipped with pa-docs: every field from the case's prescriber."""
     return load_profile(shipped("templates") / "profile.default.yaml")

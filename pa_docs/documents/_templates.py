@@ -4,6 +4,7 @@ HTML layout autoescapes."""
 
 from __future__ import annotations
 
+import traceback
 from functools import cache
 from pathlib import Path
 
@@ -39,14 +40,38 @@ def html_env(user_dir: Path | None) -> ImmutableSandboxedEnvironment:
     )
 
 
-def render_template(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, object]) -> str:
+# What a template's own expressions can raise at render time (``{{ 1 // 0 }}``, a range the
+# sandbox caps, a missing key): a broken user template, reported like a syntax error.
+_RUNTIME_ERRORS = (
+    TemplateError,
+    ArithmeticError,
+    LookupError,
+    TypeError,
+    ValueError,
+    RecursionError,
+)
+
+
+def _where(exc: BaseException, name: str) -> tuple[str, int | None]:
+    """The template file and line an error was raised at (Jinja maps its frames to templates)."""
+    file, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if file is None or line is None:
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.endswith(".j2") or frame.filename == "<template>":
+                return file or frame.filename, line or frame.lineno
+    return file or name, line
+
+
+def render_template(
+    env: ImmutableSandboxedEnvironment, name: str, context: dict[str, object]
+) -> str:
     """Render one template; a broken user template is an input error naming file and line."""
     try:
         return env.get_template(name).render(context)
-    except TemplateError as exc:
-        line = getattr(exc, "lineno", None)
-        file = getattr(exc, "filename", None) or name
-        raise InputError(f"template error: {exc}", file=file, line=line) from None
+    except _RUNTIME_ERRORS as exc:
+        file, line = _where(exc, name)
+        what = "" if isinstance(exc, TemplateError) else f"{type(exc).__name__}: "
+        raise InputError(f"template error: {what}{exc}", file=file, line=line) from None
 
 
 def template_dirs(user_dir: Path | None) -> list[Path]:

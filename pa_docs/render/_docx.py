@@ -29,13 +29,15 @@ def _runs(par: Any, runs: tuple[Run, ...]) -> None:
             run.italic = r.italic or None
 
 
-def _field(par: Any, instr: str) -> None:
-    """A Word field (PAGE, NUMPAGES) inside a paragraph."""
+def _field(par: Any, instr: str, size: Any = None) -> None:
+    """A Word field (PAGE, NUMPAGES) inside a paragraph, its result in ``size``."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
     run = par.add_run()
-    for kind, text in (("begin", None), (None, instr), ("separate", None), (None, "1"), ("end", None)):
+    run.font.size = size
+    parts = (("begin", None), (None, instr), ("separate", None), (None, "1"), ("end", None))
+    for kind, text in parts:
         if kind:
             el = OxmlElement("w:fldChar")
             el.set(qn("w:fldCharType"), kind)
@@ -49,19 +51,35 @@ def _field(par: Any, instr: str) -> None:
         run._r.append(el)
 
 
+def _footer_style(d: Any) -> Any:
+    """A 7.5 pt paragraph style of our own for the footer: LibreOffice sets the page numbers it
+    recomputes in the paragraph style's size, and the reference DOCX's styles stay untouched."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Pt
+
+    if _has_style(d, "pa-docs footer"):
+        return d.styles["pa-docs footer"]
+    style = d.styles.add_style("pa-docs footer", WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = d.styles["Footer"] if _has_style(d, "Footer") else None
+    style.font.size = Pt(7.5)
+    return style
+
+
 def _table(d: Any, b: Table, width_in: float) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Inches, Pt, RGBColor
 
-    cols = max([len(b.header), *(len(r) for r in b.rows)] or [1])
+    cols = max(1, len(b.header), *(len(r) for r in b.rows))
     rows = ([b.header] if b.header else []) + list(b.rows)
     t = d.add_table(rows=len(rows), cols=cols)
-    t.style = "Table Grid" if "Table Grid" in [s.name for s in d.styles] else None
+    t.style = "Table Grid" if _has_style(d, "Table Grid") else None
     t.autofit = False
-    widths = list(b.widths) + [0] * (cols - len(b.widths))
-    rest = max(100 - sum(widths), 0) / max(widths.count(0), 1)
-    widths = [w or rest for w in widths]
+    given = list(b.widths) + [0] * (cols - len(b.widths))
+    rest = max(100 - sum(given), 0) / max(given.count(0), 1)
+    widths = [float(w or rest) for w in given]
+    for ci, column in enumerate(t.columns):  # the grid LibreOffice lays out by; Word reads cells
+        column.width = Inches(width_in * widths[ci] / 100)
     for ri, row in enumerate(rows):
         cells = t.rows[ri].cells
         for ci in range(cols):
@@ -88,19 +106,55 @@ def _table(d: Any, b: Table, width_in: float) -> None:
     d.add_paragraph()
 
 
+def _has_style(d: Any, name: str) -> bool:
+    """Whether the document defines ``name``: a reference DOCX saved by Word holds only the
+    styles it uses, and python-docx raises on a missing one."""
+    return any(s.name == name for s in d.styles)
+
+
+def _heading(d: Any, b: Heading) -> None:
+    from docx.shared import Pt, RGBColor
+
+    if _has_style(d, f"Heading {b.level}"):
+        _runs(d.add_heading(level=b.level), b.runs)
+        return
+    par = d.add_paragraph()
+    par.paragraph_format.keep_with_next = True
+    par.paragraph_format.space_before = Pt(12 if b.level == 1 else 8)
+    _runs(par, b.runs)
+    for r in par.runs:
+        r.bold = True
+        r.font.size = Pt({1: 15, 2: 11.5}.get(b.level, 10.5))
+        r.font.color.rgb = RGBColor(*NAVY)
+
+
+def _item(d: Any, style: str, marker: str, runs: tuple[Run, ...]) -> None:
+    """A list item in ``style``, or a plain paragraph starting with ``marker`` without it."""
+    if _has_style(d, style):
+        _runs(d.add_paragraph(style=style), runs)
+    else:
+        _runs(d.add_paragraph(marker), runs)
+
+
 def _paragraph(d: Any, b: Paragraph) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt, RGBColor
 
+    if b.style == "closing" and d.paragraphs:  # the signature page keeps some of the letter
+        d.paragraphs[-1].paragraph_format.keep_with_next = True
+
     style = {"quote": "Quote"}.get(b.style)
-    par = d.add_paragraph(style=style if style in [s.name for s in d.styles] else None)
+    par = d.add_paragraph(style=style if style and _has_style(d, style) else None)
     _runs(par, b.runs)
     if b.style == "right":
         par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     elif b.style == "small":
         for r in par.runs:
             r.font.size = Pt(8.5)
+    elif b.style == "closing":
+        par.paragraph_format.keep_with_next = True
     elif b.style == "signature":
+        par.paragraph_format.keep_with_next = True
         par.paragraph_format.space_before = Pt(30)
         for r in par.runs:
             r.bold = True
@@ -143,11 +197,12 @@ def _header_footer(d: Any, doc: Document) -> None:
     section = d.sections[0]
     footer = section.footer
     par = footer.add_paragraph() if footer.paragraphs[0].text else footer.paragraphs[0]
+    par.style = _footer_style(d)
     run = par.add_run(doc.footer + "   Page ")
     run.font.size = Pt(7.5)
-    _field(par, "PAGE")
+    _field(par, "PAGE", Pt(7.5))
     par.add_run(" of ").font.size = Pt(7.5)
-    _field(par, "NUMPAGES")
+    _field(par, "NUMPAGES", Pt(7.5))
     header = section.header
     if doc.logo and doc.logo.lower().endswith((".png", ".jpg", ".jpeg")):
         from urllib.parse import unquote, urlsplit
@@ -170,7 +225,8 @@ def _fixed_zip(data: bytes, day: dt.date) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(day.year, day.month, day.day, 0, 0, 0))
+            when = (day.year, day.month, day.day, 0, 0, 0)
+            fixed = zipfile.ZipInfo(info.filename, date_time=when)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
             dst.writestr(fixed, src.read(info.filename))
@@ -184,19 +240,19 @@ def to_docx(doc: Document) -> bytes:
     width_in = (s.page_width - s.left_margin - s.right_margin) / 914400
     for b in doc.blocks:
         if isinstance(b, Heading):
-            _runs(d.add_heading(level=b.level), b.runs)
+            _heading(d, b)
         elif isinstance(b, Paragraph):
             _paragraph(d, b)
         elif isinstance(b, Bullets):
             for item in b.items:
-                _runs(d.add_paragraph(style="List Bullet"), item)
+                _item(d, "List Bullet", "• ", item)
         elif isinstance(b, Table):
             _table(d, b, width_in)
         elif isinstance(b, PageBreak):
             d.add_page_break()
         elif isinstance(b, Contents):
-            for e in b.entries:
-                d.add_paragraph(e, style="List Number")
+            for n, e in enumerate(b.entries, 1):
+                _item(d, "List Number", f"{n}. ", (Run(e),))
     _header_footer(d, doc)
     when = dt.datetime(doc.date.year, doc.date.month, doc.date.day)
     cp = d.core_properties

@@ -65,22 +65,28 @@ def _stylesheet(templates: Path | None) -> Any:
     )
 
 
-def html_to_pdf(html: str, templates: Path | None, allowed: tuple[Path, ...]) -> bytes:
-    """WeasyPrint alone: the HTML of a document to PDF bytes, with the shared fonts and CSS."""
+def html_to_pdf(
+    html: str, templates: Path | None, allowed: tuple[Path, ...], identifier: bytes = b"pa-docs"
+) -> bytes:
+    """WeasyPrint alone: the HTML of a document to PDF bytes, with the shared fonts and CSS.
+    ``identifier`` is the first half of the PDF's /ID (the second is a hash of the content)."""
     from weasyprint import HTML
 
     fetcher = _fetcher_class()(allowed)
     base = str(template_dirs(templates)[0]) + "/"
     document = HTML(string=html, base_url=base, url_fetcher=fetcher)
     pdf: bytes = document.write_pdf(
-        stylesheets=[_stylesheet(templates)], font_config=_fonts(), identifier=b"pa-docs"
+        stylesheets=[_stylesheet(templates)],
+        font_config=_fonts(),
+        pdf_identifier=identifier,
     )
     return pdf
 
 
 def to_pdf(doc: Document) -> bytes:
     """The document as PDF; a packet's attachments follow, each with a bookmark."""
-    pdf = html_to_pdf(to_html(doc, inline_css=False), doc.templates, doc.asset_dirs)
+    html = to_html(doc, inline_css=False)
+    pdf = html_to_pdf(html, doc.templates, doc.asset_dirs, f"pa-docs:{doc.digest}".encode())
     if not doc.enclosures:
         return pdf
     from pypdf import PdfReader, PdfWriter
@@ -90,7 +96,7 @@ def to_pdf(doc: Document) -> bytes:
     for enc in doc.enclosures:
         first = len(writer.pages)
         writer.append(str(enc.path), import_outline=False)
-        writer.add_outline_item(f"Attachment: {enc.title}", first)
+        writer.add_outline_item(title=f"Attachment: {enc.title}", page_number=first)
     ident = ByteStringObject(bytes.fromhex(doc.digest.ljust(32, "0")))
     writer._ID = ArrayObject([ident, ident])  # a fixed identifier: same inputs, same bytes
     out = io.BytesIO()

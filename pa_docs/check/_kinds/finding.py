@@ -26,8 +26,7 @@ def evaluate(rule: FindingRule, ctx: Context) -> Result:
         last = max(f.date for _, f in found)
         return Result(
             Status.missing,
-            f"{name} was last documented on {last.isoformat()}, older than "
-            f"{rule.within.words()}.",
+            f"{name} was last documented on {last.isoformat()}, older than {rule.within.words()}.",
             f"Document {name.lower()} at a current visit.",
         )
     return Result(
