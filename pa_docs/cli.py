@@ -126,7 +126,7 @@ def _document(
     profile: Path | None,
     templates: Path | None,
     draft: bool,
-) -> int:
+) -> None:
     from .case import load_case
     from .check import check_case
     from .documents import build_letter, build_packet, load_profile
@@ -157,7 +157,6 @@ def _document(
         )
     target = write(doc, format, output or Path(f"{c.case_id}-{kind}.{format}"))
     sys.stderr.write(f"wrote {target} ({'DRAFT, ' if draft else ''}policy {pol.id})\n")
-    return 0
 
 
 @app.command()
@@ -170,12 +169,12 @@ def packet(
     profile: ProfileOpt = None,
     templates: TemplatesOpt = None,
     draft: DraftOpt = False,
-) -> int:
+) -> None:
     """Write the submission packet: cover, letter, criteria crosswalk, evidence, attachments.
 
     A case that is not ready is refused (exit 1) with its gaps, unless --draft.
     """
-    return _document("packet", case, policy, criteria, format, output, profile, templates, draft)
+    _document("packet", case, policy, criteria, format, output, profile, templates, draft)
 
 
 @app.command()
@@ -188,9 +187,9 @@ def letter(
     profile: ProfileOpt = None,
     templates: TemplatesOpt = None,
     draft: DraftOpt = False,
-) -> int:
+) -> None:
     """Write the letter of medical necessity alone (same options as packet)."""
-    return _document("letter", case, policy, criteria, format, output, profile, templates, draft)
+    _document("letter", case, policy, criteria, format, output, profile, templates, draft)
 
 
 DenialOpt = Annotated[
@@ -261,7 +260,7 @@ def appeal(
     late: Annotated[
         bool, typer.Option("--late", help="File past the deadline, asking for good cause.")
     ] = False,
-) -> int:
+) -> None:
     """Write the appeal letter: each denial reason quoted and answered with the payer's criterion
     and dated evidence. Refused (exit 1) when the record does not support an answer, unless
     --draft; past the deadline is an error unless --late."""
@@ -277,7 +276,6 @@ def appeal(
     name = f"{plan.case.case_id}-appeal-level{plan.level}.{format}"
     target = write(doc, format, output or Path(name))
     sys.stderr.write(f"wrote {target}{' (DRAFT)' if draft else ''}\n")
-    return 0
 
 
 @app.command()
@@ -291,7 +289,7 @@ def p2p(
     output: OutOpt = None,
     profile: ProfileOpt = None,
     templates: TemplatesOpt = None,
-) -> int:
+) -> None:
     """Write a one-page peer-to-peer preparation sheet: reasons, criteria, strongest evidence,
     questions to ask the reviewer, and the weak points of the record."""
     from .documents import load_profile
@@ -305,11 +303,10 @@ def p2p(
     doc = build_p2p(plan, profile=prof, templates=templates, case_path=case)
     target = write(doc, format, output or Path(f"{plan.case.case_id}-p2p.{format}"))
     sys.stderr.write(f"wrote {target}\n")
-    return 0
 
 
 @criteria_app.command("list")
-def criteria_list(criteria: CriteriaOpt = None) -> int:
+def criteria_list(criteria: CriteriaOpt = None) -> None:
     """List the policies: shipped ones and those in --criteria folders."""
     from rich.table import Table
 
@@ -321,14 +318,13 @@ def criteria_list(criteria: CriteriaOpt = None) -> int:
     for p in load_policies(criteria or ()).values():
         t.add_row(p.id, p.payer, p.number or "-", p.title, ", ".join(p.request_types))
     _out().print(t)
-    return 0
 
 
 @criteria_app.command("show")
 def criteria_show(
     policy_id: Annotated[str, typer.Argument(help="The policy id.")],
     criteria: CriteriaOpt = None,
-) -> int:
+) -> None:
     """Show one policy: its source, and each criterion with the payer's wording and citation."""
     from .errors import PolicyError
     from .policy import load_policies
@@ -339,7 +335,6 @@ def criteria_show(
     from ._table import policy_view
 
     policy_view(_out(), policies[policy_id])
-    return 0
 
 
 @criteria_app.command("validate")
@@ -347,7 +342,7 @@ def criteria_validate(
     folder: Annotated[
         Path | None, typer.Argument(help="Folder of policy files; the shipped ones by default.")
     ] = None,
-) -> int:
+) -> None:
     """Validate policy files; print every problem as file:line: message. Exit 2 if any."""
     from .policy import validate_folder
 
@@ -358,7 +353,6 @@ def criteria_validate(
         sys.stderr.write(f"{len(problems)} problem(s) in {count} file(s)\n")
         raise typer.Exit(2)
     sys.stdout.write(f"{count} policies valid\n")
-    return 0
 
 
 _register_subcommands()
@@ -367,7 +361,7 @@ _register_subcommands()
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     try:
-        rv = app(args=argv, prog_name="pa-docs", standalone_mode=True)
+        app(args=argv, prog_name="pa-docs", standalone_mode=True)
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 2)
@@ -379,4 +373,4 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    return rv if isinstance(rv, int) else 0
+    return 0  # click exits through SystemExit; reached only if it ever returns

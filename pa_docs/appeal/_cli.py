@@ -105,7 +105,7 @@ def deadline_command(
     format: Annotated[
         str, typer.Option("--format", help="table (for people) or json (for tools).")
     ] = "table",
-) -> int:
+) -> None:
     """Print the last day to file the appeal at the denial's level, and the levels that follow."""
     from .. import policy as policies
     from ..case import load_case
@@ -127,4 +127,3 @@ def deadline_command(
         sys.stdout.write(json.dumps(deadline_to_dict(result, day), indent=2) + "\n")
     else:
         sys.stdout.write("\n".join(deadline_lines(result, day)) + "\n")
-    return 0
