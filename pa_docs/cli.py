@@ -116,6 +116,17 @@ DraftOpt = Annotated[
 ]
 
 
+def _render_options(format: str, profile: Path | None, templates: Path | None) -> Any:
+    """Check the options every document command shares; the practice profile, if one is named."""
+    from .documents import load_profile
+    from .render import check_format
+
+    check_format(format)
+    if templates is not None and not templates.is_dir():
+        raise InputError("templates folder not found", file=templates)
+    return load_profile(profile) if profile else None
+
+
 def _document(
     kind: str,
     case: Path,
@@ -129,17 +140,13 @@ def _document(
 ) -> None:
     from .case import load_case
     from .check import check_case
-    from .documents import build_letter, build_packet, load_profile
-    from .render import FORMATS, write
+    from .documents import build_letter, build_packet
+    from .render import write
 
-    if format not in FORMATS:
-        raise InputError(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
-    if templates is not None and not templates.is_dir():
-        raise InputError("templates folder not found", file=templates)
+    prof = _render_options(format, profile, templates)
     c = load_case(case)
     pol = _policy_for(c, policy, criteria)
     result = check_case(c, pol)
-    prof = load_profile(profile) if profile else None
     if kind == "packet":
         doc = build_packet(
             c,
@@ -264,14 +271,11 @@ def appeal(
     """Write the appeal letter: each denial reason quoted and answered with the payer's criterion
     and dated evidence. Refused (exit 1) when the record does not support an answer, unless
     --draft; past the deadline is an error unless --late."""
-    from .documents import load_profile
     from .documents._appeal import build_appeal
-    from .render import FORMATS, write
+    from .render import write
 
-    if format not in FORMATS:
-        raise InputError(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
+    prof = _render_options(format, profile, templates)
     plan = _plan(case, denial, policy, criteria, as_of, late=late, draft=draft)
-    prof = load_profile(profile) if profile else None
     doc = build_appeal(plan, profile=prof, templates=templates, case_path=case)
     name = f"{plan.case.case_id}-appeal-level{plan.level}.{format}"
     target = write(doc, format, output or Path(name))
@@ -292,14 +296,11 @@ def p2p(
 ) -> None:
     """Write a one-page peer-to-peer preparation sheet: reasons, criteria, strongest evidence,
     questions to ask the reviewer, and the weak points of the record."""
-    from .documents import load_profile
     from .documents._appeal import build_p2p
-    from .render import FORMATS, write
+    from .render import write
 
-    if format not in FORMATS:
-        raise InputError(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
+    prof = _render_options(format, profile, templates)
     plan = _plan(case, denial, policy, criteria, as_of, late=True, draft=True)
-    prof = load_profile(profile) if profile else None
     doc = build_p2p(plan, profile=prof, templates=templates, case_path=case)
     target = write(doc, format, output or Path(f"{plan.case.case_id}-p2p.{format}"))
     sys.stderr.write(f"wrote {target}\n")

@@ -11,8 +11,16 @@ from ._write import write_atomic
 FORMATS = ("pdf", "docx", "html")
 
 
+def check_format(format: str) -> str:
+    """``format`` when it is one pa-docs renders; else an input error naming the choices."""
+    if format not in FORMATS:
+        raise InputError(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
+    return format
+
+
 def render(doc: Document, format: str) -> bytes:
     """The document's bytes in ``format`` (pdf, docx or html)."""
+    check_format(format)
     if format == "pdf":
         from ._pdf import to_pdf
 
@@ -21,11 +29,9 @@ def render(doc: Document, format: str) -> bytes:
         from ._docx import to_docx
 
         return to_docx(doc)
-    if format == "html":
-        from ._html import to_html
+    from ._html import to_html
 
-        return to_html(doc).encode("utf-8")
-    raise InputError(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
+    return to_html(doc).encode("utf-8")
 
 
 def write(doc: Document, format: str, path: str | Path) -> Path:
@@ -33,4 +39,4 @@ def write(doc: Document, format: str, path: str | Path) -> Path:
     return write_atomic(path, render(doc, format))
 
 
-__all__ = ["FORMATS", "render", "write", "write_atomic"]
+__all__ = ["FORMATS", "check_format", "render", "write", "write_atomic"]
