@@ -10,8 +10,9 @@ import datetime as dt
 
 import pytest
 
+from pa_docs._business_days import is_business_day, previous_business_day
 from pa_docs.appeal import filing_deadline
-from pa_docs.appeal._deadline import business_day_on_or_before, deadline_table, is_business_day
+from pa_docs.appeal._deadline import deadline_table
 from pa_docs.errors import InputError
 
 D = dt.date
@@ -124,7 +125,7 @@ class TestClosedDays:
         assert (d.deadline, d.file_by) == (D(2026, 12, 25), D(2026, 12, 24))
 
     def test_a_business_day_is_kept(self):
-        assert business_day_on_or_before(D(2026, 5, 1)) == D(2026, 5, 1)
+        assert previous_business_day(D(2026, 5, 1)) == D(2026, 5, 1)
 
     def test_observed_holiday_counts_as_closed(self):
         assert not is_business_day(D(2026, 7, 3))  # Independence Day observed (Jul 4 is a Saturday)

@@ -19,10 +19,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import holidays
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .._business_days import previous_business_day
 from ..errors import InputError
 from ..policy._model import add_months
 
@@ -110,22 +110,6 @@ class Deadline:
         return as_of > self.deadline
 
 
-def is_business_day(day: dt.date) -> bool:
-    """Not a Saturday, Sunday or US federal holiday (observed days included)."""
-    return day.weekday() < 5 and day not in _federal_holidays(day.year)
-
-
-@cache
-def _federal_holidays(year: int) -> frozenset[dt.date]:
-    return frozenset(holidays.country_holidays("US", years=year))
-
-
-def business_day_on_or_before(day: dt.date) -> dt.date:
-    while not is_business_day(day):
-        day -= dt.timedelta(days=1)
-    return day
-
-
 def filing_deadline(
     program: str,
     level: int,
@@ -167,7 +151,7 @@ def filing_deadline(
         level=level,
         level_name=rule.name,
         deadline=deadline,
-        file_by=business_day_on_or_before(deadline),
+        file_by=previous_business_day(deadline),
         rule=f"{rule.window} ({prog.source})",
         counted_from=start,
         counted_from_how=how,

@@ -1,59 +1,23 @@
-"""Business days: weekdays that are not US federal holidays (observed dates included).
+"""The case log's business-day rules: follow up after 3 business days, escalate after 5.
 
-Follow-up and escalation dates and the turnaround KPI count business days; appeal deadlines count
-calendar days (see ``_deadline``).
+Business-day arithmetic itself lives in ``pa_docs._business_days`` (shared with appeal deadlines).
 """
 
-from __future__ import annotations
-
-import datetime as dt
-from functools import lru_cache
-
-import holidays
+from .._business_days import (
+    add_business_days,
+    business_days_between,
+    is_business_day,
+    previous_business_day,
+)
 
 FOLLOW_UP_DAYS = 3
 ESCALATE_DAYS = 5
 
-
-@lru_cache(maxsize=64)
-def _holidays(year: int) -> frozenset[dt.date]:
-    return frozenset(holidays.country_holidays("US", years=year))
-
-
-def is_business_day(day: dt.date) -> bool:
-    """A weekday that is not a US federal holiday (nor the weekday a holiday is observed on)."""
-    return day.weekday() < 5 and day not in _holidays(day.year)
-
-
-def add_business_days(start: dt.date, n: int) -> dt.date:
-    """The ``n``-th business day after ``start`` (``start`` itself is never counted)."""
-    if n < 0:
-        raise ValueError("n must be zero or more")
-    day = start
-    while n:
-        day += dt.timedelta(days=1)
-        if is_business_day(day):
-            n -= 1
-    return day
-
-
-def business_days_between(start: dt.date, end: dt.date) -> int:
-    """Business days after ``start`` up to and including ``end`` (0 for the same day).
-
-    A request submitted on Friday and decided on Monday took one business day.
-    """
-    if end < start:
-        raise ValueError(f"end {end} is before start {start}")
-    count = 0
-    day = start
-    while day < end:
-        day += dt.timedelta(days=1)
-        count += is_business_day(day)
-    return count
-
-
-def previous_business_day(day: dt.date) -> dt.date:
-    """``day`` itself when it is a business day, else the last business day before it."""
-    while not is_business_day(day):
-        day -= dt.timedelta(days=1)
-    return day
+__all__ = [
+    "ESCALATE_DAYS",
+    "FOLLOW_UP_DAYS",
+    "add_business_days",
+    "business_days_between",
+    "is_business_day",
+    "previous_business_day",
+]
