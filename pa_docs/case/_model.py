@@ -2,7 +2,9 @@
 
 The format is defined by the example cases (``examples/`` and ``../shared/examples/``). Models are
 closed: a misspelt field is an error. Validators check what a reviewer would: real ICD-10-CM
-codes, the NPI check digit, score ranges, and that no result post-dates the request.
+codes, the NPI check digit, score and lab value ranges, and that no date post-dates the request.
+Every model is an ``InputModel``: no NaN, no control character, no date past the horizon, text
+capped in length (names and ids to a single line).
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     ValidationInfo,
@@ -21,10 +22,11 @@ from pydantic import (
     model_validator,
 )
 
+from .._limits import MAX_LINE, MAX_NOTE, InputModel, check_identifier, check_text
 from ..vocab import is_icd10cm, vocabulary
 
 
-class _Model(BaseModel):
+class _Model(InputModel):
     model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
 
@@ -83,6 +85,11 @@ class Patient(_Model):
     sex: Sex = Sex.unknown
     member_id: Text
 
+    @field_validator("name", "member_id")
+    @classmethod
+    def _line(cls, v: str) -> str:
+        return check_text(v, multiline=False, max_length=MAX_LINE)
+
 
 class Coverage(_Model):
     payer: Text
@@ -104,6 +111,11 @@ class Prescriber(_Model):
     address: str | None = None
     phone: str | None = None
     fax: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _line(cls, v: str) -> str:
+        return check_text(v, multiline=False, max_length=MAX_LINE)
 
     @field_validator("npi")
     @classmethod
@@ -178,6 +190,26 @@ class Lab(_Model):
             raise ValueError("a lab needs `test` (a test key) or `loinc`")
         if self.test is None:
             object.__setattr__(self, "test", vocabulary().test_for_loinc(self.loinc or ""))
+        return self
+
+    @model_validator(mode="after")
+    def _in_range(self) -> Lab:
+        """A value the test cannot give (SpO2 -5%, a negative CRP) is a typo, not evidence."""
+        test = vocabulary().tests.get(self.test or "")
+        v = self.value
+        if test is None or v is None:
+            return self
+        low, high = test.min, test.max
+        if (low is not None and v < low) or (high is not None and v > high):
+            span = (
+                f"from {low:g} to {high:g}"
+                if low is not None and high is not None
+                else f"at least {low:g}"
+                if low is not None
+                else f"at most {high:g}"
+            )
+            unit = f" {test.unit}" if test.unit else ""
+            raise ValueError(f"value: a {test.short} value must be {span}{unit}, got {v:g}")
         return self
 
     @property
@@ -303,7 +335,12 @@ class Case(_Model):
     findings: list[Finding] = []
     encounters: list[Encounter] = []
     attachments: list[Attachment | str] = []
-    notes: str | None = None
+    notes: Annotated[str, Field(max_length=MAX_NOTE)] | None = None
+
+    @field_validator("case_id")
+    @classmethod
+    def _identifier(cls, v: str) -> str:
+        return check_identifier(v)
 
     @model_validator(mode="after")
     def _not_after_request(self) -> Case:
@@ -318,6 +355,15 @@ class Case(_Model):
                     raise ValueError(
                         f"{name}[{i}].date {item.date} is after the request date {rd}: "
                         "a record cannot hold results from the future"
+                    )
+        for i, t in enumerate(self.treatments):
+            for name in ("start", "end"):
+                day = getattr(t, name)
+                if day is not None and day > rd:
+                    raise ValueError(
+                        f"treatments[{i}].{name} {day} is after the request date {rd}: "
+                        "a record cannot hold a treatment's future (leave `end` out while "
+                        "it goes on)"
                     )
         for i, d in enumerate(self.diagnoses):
             if d.onset and d.onset > rd:

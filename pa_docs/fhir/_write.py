@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tempfile
 import textwrap
 from pathlib import Path
@@ -34,6 +35,9 @@ def _scalar(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, int | float):
         return repr(value)
+    if _BREAKS.search(str(value)):  # double-quoted, every break and control escaped
+        escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
+        return '"' + _BREAKS.sub(lambda m: f"\\u{ord(m.group()):04x}", escaped) + '"'
     text = yaml.safe_dump(str(value), allow_unicode=True, width=10**9, default_flow_style=True)
     return text.removesuffix("\n").removesuffix("\n...").strip()
 
@@ -77,20 +81,24 @@ def _mapping(
         fill = fills.get(f"{path}.{key}")
         if isinstance(value, list):
             text = f"[{', '.join(_scalar(v) for v in value)}]"
-        elif isinstance(value, str) and "\n" in value:
+        elif (
+            isinstance(value, str)
+            and "\n" in value
+            and _BREAKS.sub("", value) == value.replace("\n", "")
+        ):  # a block of plain lines; any other break or control is quoted by the YAML library
             body = textwrap.indent(value.rstrip("\n"), indent + "  ")
             lines.append(f"{lead}{key}: |\n{body}")
             lead = indent
             continue
         else:
             text = _scalar(value)
-        comment = f"  # TO FILL: {fill.what}" if fill and value == FILL else ""
+        comment = f"  # TO FILL: {one_line(fill.what)}" if fill and value == FILL else ""
         lines.append(f"{lead}{key}: {text}{comment}")
         lead = indent
     for f in fills.values():  # optional fields suggested as comments
         prefix, _, name = f.path.rpartition(".")
         if prefix == path and not f.required and name not in data:
-            lines.append(f"{indent}# {name}: TO FILL if known: {f.what}")
+            lines.append(f"{indent}# {name}: TO FILL if known: {one_line(f.what)}")
     return lines
 
 
@@ -121,9 +129,20 @@ def render_case(result: ImportResult, source: str | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
+# Characters YAML (1.1) or a reader takes for a line break, and other controls: text from the
+# chart written into a comment must not start a new line of YAML (U+2028 in a display name would
+# add a field to the case).
+_BREAKS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` for a YAML comment: every line break and control character becomes a space."""
+    return _BREAKS.sub(" ", text)
+
+
 def _wrap(text: str, lead: str = "#   - ") -> list[str]:
     return textwrap.wrap(
-        text,
+        one_line(text),
         width=100,
         initial_indent=lead,
         subsequent_indent="#     ",
@@ -137,9 +156,9 @@ def _header(result: ImportResult, source: str | None) -> list[str]:
     read = ", ".join(f"{n} {k}" for k, n in result.read.items())
     lines = ["# Case imported from a FHIR R4 record by `pa-docs import-fhir`."]
     if source:
-        lines.append(f"# Source: {source}")
+        lines.append(f"# Source: {one_line(source)}")
     if result.patient:
-        lines.append(f"# Patient: Patient/{result.patient}")
+        lines.append(f"# Patient: Patient/{one_line(result.patient)}")
     lines += _wrap(f"Imported: {counts}.", "# ")
     lines += _wrap(f"From: {read}.", "#   ")
     lines += ["# Each imported item names the resource it came from in `fhir_ref`."]

@@ -13,13 +13,14 @@ import re
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
+from .._limits import InputModel
 from ..vocab import vocabulary
 from ..vocab._vocab import norm
 
 
-class _Model(BaseModel):
+class _Model(InputModel):
     model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
 
