@@ -23,8 +23,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .._business_days import previous_business_day
+from .._dates import add_months
 from ..errors import InputError
-from ..policy._model import add_months
 
 PRESUMED_RECEIPT_DAYS = 5
 
