@@ -81,7 +81,8 @@ def cli_page() -> str:
         "# CLI reference\n",
         "Every command of `pa-docs`, its arguments and options. Exit codes everywhere: **0** done "
         "(for `check`: ready), **1** the record does not support what was asked, **2** bad input "
-        "(the message names the file, line, field and value). `pa-docs COMMAND --help` prints the "
+        "(the message names the file, line, field and value), **3** an unexpected error (please "
+        "report it; `PA_DOCS_DEBUG=1` shows the traceback). `pa-docs COMMAND --help` prints the "
         "same.\n",
     ]
     for path, cmd in _commands(root, []):
