@@ -23,20 +23,17 @@ from typing import Any, Literal, get_args, get_origin
 from ..case import Case
 from ..check import CheckResult, Status
 from ..errors import InputError, Problem
+from ..kinds import Context, RuleBase
+from ..kinds.concurrent_therapy import ConcurrentTherapyRule
+from ..kinds.diagnosis import DiagnosisRule
+from ..kinds.dosing import DosingRule
+from ..kinds.encounter import EncounterRule
+from ..kinds.finding import FindingRule
+from ..kinds.lab import LabRule
+from ..kinds.prescriber import PrescriberRule
+from ..kinds.score import ScoreRule
+from ..kinds.step_therapy import StepTherapyRule
 from ..policy import Policy
-from ..policy._model import (
-    AllOf,
-    AnyOf,
-    ConcurrentTherapyRule,
-    DiagnosisRule,
-    DosingRule,
-    EncounterRule,
-    FindingRule,
-    LabRule,
-    PrescriberRule,
-    ScoreRule,
-    StepTherapyRule,
-)
 from ..vocab import vocabulary
 from ._edit import field_type, parse_path, path_text
 from ._folder import CaseFile
@@ -181,25 +178,10 @@ def fix_form(
 # -- forms for criteria that are not met -----------------------------------------------------------
 
 
-def _leaves(rule: Any) -> Iterator[Any]:
-    if isinstance(rule, AllOf | AnyOf):
-        for r in rule.of:
-            yield from _leaves(r)
-    else:
-        yield rule
-
-
-def _unmet_leaves(rule: Any, case: Case, policy: Policy) -> list[Any]:
-    """The parts of a rule that are not met (every part when they cannot be judged one by one)."""
-    leaves = list(_leaves(rule))
-    try:
-        from ..check._context import Context
-        from ..check._engine import evaluate
-
-        ctx = Context(case, policy)
-        return [r for r in leaves if evaluate(r, ctx).status is not Status.met]
-    except Exception:  # the engine's internals moved: offer every part
-        return leaves
+def _unmet_leaves(rule: RuleBase, case: Case, policy: Policy) -> list[RuleBase]:
+    """The parts of a rule that the record does not meet, each judged on its own."""
+    ctx = Context(case, policy.disqualify_performed_by)
+    return [r for r in rule.leaves() if r.judge(ctx).status is not Status.met]
 
 
 def _lab_form(rule: LabRule) -> Form:
