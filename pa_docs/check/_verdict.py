@@ -2,7 +2,8 @@
 
 ``all_of`` is not_met if any part is not_met, else missing if any part is missing, else met.
 ``any_of`` is met if any part is met, else missing if any part is missing, else not_met.
-A case is ``ready`` when every criterion is met, ``not_met`` when any is not_met, else ``gaps``.
+A case is ``ready`` when every criterion is met and no ``FILL-IN`` placeholder remains,
+``not_met`` when any criterion is not_met, else ``gaps``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from ..notices import InputWarning, ToFill
 from ..policy import Criterion, Policy
 
 
@@ -149,20 +151,23 @@ class Verdict:
 
 @dataclass(slots=True)
 class CheckResult:
-    """A case checked against one policy: a verdict per criterion and the case's status."""
+    """A case checked against one policy: a verdict per criterion and the case's status, with
+    the warnings about its input (case and policy) and the placeholders still to fill."""
 
     case_id: str
     request_date: dt.date
     request_type: str
     policy: Policy
     verdicts: list[Verdict]
+    warnings: list[InputWarning] = field(default_factory=list)
+    to_fill: list[ToFill] = field(default_factory=list)
 
     @property
     def status(self) -> CaseStatus:
         statuses = {v.status for v in self.verdicts}
         if Status.not_met in statuses:
             return CaseStatus.not_met
-        if Status.missing in statuses:
+        if Status.missing in statuses or self.to_fill:
             return CaseStatus.gaps
         return CaseStatus.ready
 
@@ -187,4 +192,6 @@ class CheckResult:
                 "url": p.url,
             },
             "criteria": [v.to_dict() for v in self.verdicts],
+            "warnings": [w.to_dict() for w in self.warnings],
+            "to_fill": [f.to_dict() for f in self.to_fill],
         }

@@ -11,9 +11,8 @@ from typing import Any
 
 import yaml
 
-#: Written where the chart lacks a value the case needs; the case does not load until it is
-#: replaced, and the header comment of the case file says what belongs there.
-FILL = "FILL-IN"
+from ..notices import FILL
+
 
 _DATA = resources.files("pa_docs.fhir") / "data"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

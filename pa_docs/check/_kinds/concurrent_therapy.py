@@ -17,6 +17,17 @@ def evaluate(rule: ConcurrentTherapyRule, ctx: Context) -> Result:
     names = drug_names(rule.drugs, ctx.requested)
     found, _ = ctx.matching(rule.drugs)
     current = [th for th in found if th.is_current(rd)]
+    # a start date still to fill: the treatment may or may not be current
+    unsure = [th for th in found if th.start_to_fill and not th.end_to_fill and th.t.end is None]
+    if unsure and not current:
+        th = unsure[0]
+        return Result(
+            Status.missing,
+            f"{th.describe()}: whether it is current therapy depends on its start date, still to "
+            "fill.",
+            f"Fill in the start date of {th.name} ({th.ref}).",
+            [th.evidence() for th in unsure],
+        )
     if rule.mode == "excluded":
         if current:
             th = current[0]

@@ -19,7 +19,7 @@ def evaluate(rule: EncounterRule, ctx: Context) -> Result:
     v = vocabulary()
     types = " or ".join(v.encounter_types[t].lower() for t in rule.types)
     encounters = sorted(
-        ((i, e) for i, e in enumerate(ctx.case.encounters) if e.type in rule.types),
+        ((i, e) for i, e in ctx.encounters if e.type in rule.types),
         key=lambda x: x[1].date,
         reverse=True,
     )

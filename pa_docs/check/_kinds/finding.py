@@ -10,7 +10,7 @@ from .._verdict import Evidence, Result, Status
 
 def evaluate(rule: FindingRule, ctx: Context) -> Result:
     name = vocabulary().findings[rule.name]
-    found = [(i, f) for i, f in enumerate(ctx.case.findings) if f.name == rule.name]
+    found = [(i, f) for i, f in ctx.findings if f.name == rule.name]
     start = rule.within.start(ctx.request_date) if rule.within else None
     usable = [(i, f) for i, f in found if start is None or f.date >= start]
     if usable:

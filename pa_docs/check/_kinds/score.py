@@ -29,7 +29,7 @@ def evaluate(rule: ScoreRule, ctx: Context) -> Result:
         name = "BSA"
     rd = ctx.request_date
     scores = sorted(
-        ((i, s) for i, s in enumerate(ctx.case.scores) if s.instrument == rule.instrument),
+        ((i, s) for i, s in ctx.scores if s.instrument == rule.instrument),
         key=lambda x: x[1].date,
         reverse=True,
     )
