@@ -10,9 +10,7 @@ from importlib import resources
 from typing import Any
 
 from .._yaml import load_data
-
-from ..notices import FILL
-
+from ..notices import FILL as FILL  # re-exported for the mappers
 
 _DATA = resources.files("pa_docs.fhir") / "data"
 
