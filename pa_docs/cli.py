@@ -111,9 +111,29 @@ TemplatesOpt = Annotated[
         "--templates", help="Folder of templates overriding the shipped ones, file by file."
     ),
 ]
+SignerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--signer",
+        help="Who signs, as 'Name, credentials, NPI' (default: the case's prescriber, or the "
+        "profile's signer when it has the prescriber's NPI).",
+    ),
+]
+FaxOpt = Annotated[
+    bool,
+    typer.Option(
+        "--fax", help="Render for fax: black on white, no tinted fills, nothing below 9 pt."
+    ),
+]
 DraftOpt = Annotated[
     bool, typer.Option("--draft", help="Render a case with gaps, marked DRAFT, gaps on page one.")
 ]
+
+
+def _signer(text: str | None) -> Any:
+    from .documents import parse_signer
+
+    return parse_signer(text) if text else None
 
 
 def _render_options(format: str, profile: Path | None, templates: Path | None) -> Any:
@@ -137,6 +157,8 @@ def _document(
     profile: Path | None,
     templates: Path | None,
     draft: bool,
+    signer: str | None = None,
+    fax: bool = False,
 ) -> None:
     from .case import load_case
     from .check import check_case
@@ -144,6 +166,7 @@ def _document(
     from .render import write
 
     prof = _render_options(format, profile, templates)
+    who = _signer(signer)
     c = load_case(case)
     pol = _policy_for(c, policy, criteria)
     result = check_case(c, pol)
@@ -157,11 +180,14 @@ def _document(
             templates=templates,
             case_path=case,
             format=format,
+            signer=who,
+            fax=fax,
         )
     else:
         doc = build_letter(
-            c, pol, result, profile=prof, draft=draft, templates=templates, case_path=case
-        )
+            c, pol, result, profile=prof, draft=draft, templates=templates, case_path=case,
+            signer=who, fax=fax,
+        )  # fmt: skip
     target = write(doc, format, output or Path(f"{c.case_id}-{kind}.{format}"))
     sys.stderr.write(f"wrote {target} ({'DRAFT, ' if draft else ''}policy {pol.id})\n")
 
@@ -176,12 +202,16 @@ def packet(
     profile: ProfileOpt = None,
     templates: TemplatesOpt = None,
     draft: DraftOpt = False,
+    signer: SignerOpt = None,
+    fax: FaxOpt = False,
 ) -> None:
     """Write the submission packet: cover, letter, criteria crosswalk, evidence, attachments.
 
     A case that is not ready is refused (exit 1) with its gaps, unless --draft.
     """
-    _document("packet", case, policy, criteria, format, output, profile, templates, draft)
+    _document(
+        "packet", case, policy, criteria, format, output, profile, templates, draft, signer, fax
+    )
 
 
 @app.command()
@@ -194,9 +224,13 @@ def letter(
     profile: ProfileOpt = None,
     templates: TemplatesOpt = None,
     draft: DraftOpt = False,
+    signer: SignerOpt = None,
+    fax: FaxOpt = False,
 ) -> None:
     """Write the letter of medical necessity alone (same options as packet)."""
-    _document("letter", case, policy, criteria, format, output, profile, templates, draft)
+    _document(
+        "letter", case, policy, criteria, format, output, profile, templates, draft, signer, fax
+    )
 
 
 DenialOpt = Annotated[
@@ -267,6 +301,8 @@ def appeal(
     late: Annotated[
         bool, typer.Option("--late", help="File past the deadline, asking for good cause.")
     ] = False,
+    signer: SignerOpt = None,
+    fax: FaxOpt = False,
 ) -> None:
     """Write the appeal letter: each denial reason quoted and answered with the payer's criterion
     and dated evidence. Refused (exit 1) when the record does not support an answer, unless
@@ -276,7 +312,9 @@ def appeal(
 
     prof = _render_options(format, profile, templates)
     plan = _plan(case, denial, policy, criteria, as_of, late=late, draft=draft)
-    doc = build_appeal(plan, profile=prof, templates=templates, case_path=case)
+    doc = build_appeal(
+        plan, profile=prof, templates=templates, case_path=case, signer=_signer(signer), fax=fax
+    )
     name = f"{plan.case.case_id}-appeal-level{plan.level}.{format}"
     target = write(doc, format, output or Path(name))
     sys.stderr.write(f"wrote {target}{' (DRAFT)' if draft else ''}\n")
@@ -293,6 +331,8 @@ def p2p(
     output: OutOpt = None,
     profile: ProfileOpt = None,
     templates: TemplatesOpt = None,
+    signer: SignerOpt = None,
+    fax: FaxOpt = False,
 ) -> None:
     """Write a one-page peer-to-peer preparation sheet: reasons, criteria, strongest evidence,
     questions to ask the reviewer, and the weak points of the record."""
@@ -301,7 +341,9 @@ def p2p(
 
     prof = _render_options(format, profile, templates)
     plan = _plan(case, denial, policy, criteria, as_of, late=True, draft=True)
-    doc = build_p2p(plan, profile=prof, templates=templates, case_path=case)
+    doc = build_p2p(
+        plan, profile=prof, templates=templates, case_path=case, signer=_signer(signer), fax=fax
+    )
     target = write(doc, format, output or Path(f"{plan.case.case_id}-p2p.{format}"))
     sys.stderr.write(f"wrote {target}\n")
 
