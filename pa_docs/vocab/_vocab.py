@@ -8,14 +8,13 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from .._yaml import load_data
 
 _DATA = resources.files("pa_docs.vocab") / "data"
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _read(name: str) -> Any:
-    return yaml.load((_DATA / name).read_text(encoding="utf-8"), Loader=_Loader)
+    return load_data((_DATA / name).read_text(encoding="utf-8"), name)
 
 
 def norm(text: str) -> str:
