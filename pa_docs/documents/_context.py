@@ -104,9 +104,9 @@ def verdicts(case: Case, result: CheckResult) -> list[dict[str, Any]]:
             }
         )
     # evidence already listed under an earlier criterion is referred to, not repeated
-    for i, v in enumerate(out):
-        refs = [s["ref"] for s in v["support"]]
-        v["support_as"] = next(
+    for i, row in enumerate(out):
+        refs = [s["ref"] for s in row["support"]]
+        row["support_as"] = next(
             (w["n"] for w in out[:i] if refs and [s["ref"] for s in w["support"]] == refs), None
         )
     return out
