@@ -255,6 +255,7 @@ def _build(
     draft: bool,
     signer: Signer | None = None,
     fax: bool = False,
+    allow_to_fill: bool | None = None,
 ) -> Document:
     doc = build(
         kind,
@@ -271,6 +272,7 @@ def _build(
         hash_parts=(plan.denial, plan.as_of.isoformat(), plan.late),
         signer=signer,
         fax=fax,
+        allow_to_fill=allow_to_fill,
     )
     return replace(doc, date=plan.as_of, gaps=tuple(str(g) for g in plan.gaps))
 
@@ -315,10 +317,12 @@ def build_p2p(
     case_path: str | Path | None = None,
     signer: Signer | None = None,
     fax: bool = False,
+    draft: bool = False,
 ) -> Document:
     """A one-page peer-to-peer preparation sheet for the physician: case summary, the reasons
     with the strongest evidence, anticipated objections with answers, and the ask. Refused where
-    the level decides on paper (a Medicare QIC reconsideration, an external review)."""
+    the level decides on paper (a Medicare QIC reconsideration, an external review). A case with
+    placeholders still to fill is refused unless ``draft``."""
     if plan.deadline.independent:
         raise InputError(
             f"no peer-to-peer sheet for level {plan.deadline.level} ({plan.deadline.level_name}): "
@@ -349,4 +353,5 @@ def build_p2p(
         draft=False,
         signer=signer,
         fax=fax,
+        allow_to_fill=draft,
     )
