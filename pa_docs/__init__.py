@@ -34,9 +34,12 @@ _LAZY = {
     "write": "render",
     "Denial": "appeal",
     "load_denial": "appeal",
+    "batch": "_batch",
+    "BatchRow": "_batch",
 }
 
 __all__ = [
+    "BatchRow",
     "Case",
     "CaseError",
     "CaseStatus",
@@ -53,6 +56,7 @@ __all__ = [
     "Profile",
     "Status",
     "Verdict",
+    "batch",
     "build_letter",
     "build_packet",
     "check_case",

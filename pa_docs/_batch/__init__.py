@@ -6,9 +6,12 @@ The library entry point is :func:`pa_docs.batch`; ``pa-docs batch`` is its comma
 from ._model import KINDS, Options, Outcome, Row, exit_code
 from ._run import MANIFEST, batch, default_jobs, find_cases
 
+BatchRow = Row  # the name ``pa_docs`` exports it under
+
 __all__ = [
     "KINDS",
     "MANIFEST",
+    "BatchRow",
     "Options",
     "Outcome",
     "Row",

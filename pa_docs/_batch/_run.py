@@ -151,8 +151,8 @@ def _pooled(
                     flying[pool.submit(run_in_process, files[i])] = i
                 done, _ = wait(flying, return_when=FIRST_COMPLETED)
                 for fut in done:
+                    row = fut.result()  # a process that died: every case in flight is lost
                     i = flying.pop(fut)
-                    row = fut.result()
                     finished += 1
                     yield i, row
         except BrokenProcessPool:
@@ -170,6 +170,12 @@ def _pooled(
                     return
             else:
                 suspects.extend(lost)
+        except BaseException:  # stopped (Ctrl-C, SIGTERM): the cases running finish, and count
+            pool.shutdown(wait=True, cancel_futures=True)
+            for fut in flying:
+                if fut.done() and not fut.cancelled() and fut.exception() is None:
+                    manifest.record(fut.result())
+            raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
