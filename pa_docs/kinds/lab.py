@@ -2,16 +2,115 @@
 
 Results are compared within the rule's ``context`` (rest, exercise, sleep). On the same day the
 test listed first in the rule wins (a blood gas over oximetry). Indeterminate results, results a
-policy disqualifies, and results outside the window are no evidence.
+policy disqualifies (``disqualify_performed_by``), and results outside the window are no
+evidence. A qualitative rule (``result``) is met by that result; thresholds (``value``,
+``values``, ``events``) must all hold; a positive TB test with latent-TB treatment started after
+it meets a rule that asks for a negative one when ``if_positive_treated_with`` names that
+treatment.
 """
 
 from __future__ import annotations
 
-from ...case import Lab
-from ...policy._model import LabRule
-from ...vocab import vocabulary
-from .._context import Context, drug_names, iso, lab_summary
-from .._verdict import Evidence, Result, Status
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from ..case import Lab
+from ..vocab import vocabulary
+from ._base import Condition, DrugMatch, RuleBase, Window, drug_matches
+from ._context import Context, drug_names, iso, lab_summary
+from ._result import Evidence, Result, Status
+
+EXAMPLE = """\
+# criteria/aetna-infliximab-ra.yaml, criterion "tb-screening"
+kind: lab
+tests: [tb_igra, tst]
+within: {months: 12}
+result: negative
+if_positive_treated_with: [{class: latent_tb_therapy}]
+"""
+
+
+class LabRule(RuleBase):
+    """Results of one or more tests; the most recent usable one in the window decides."""
+
+    kind: Literal["lab"]
+    tests: list[str] = Field(min_length=1)
+    """Test keys of the vocabulary (``tb_igra``, ``spo2``, ``psg``, ...); on the same day, the
+    first listed wins."""
+    within: Window | None = None
+    """Only results dated in this window count; none: any date."""
+    context: Literal["rest", "exercise", "sleep"] | None = None
+    """Only results taken in this context count (oxygen tests)."""
+    result: Literal["positive", "negative", "any"] | None = None
+    """The qualitative result asked for; ``any``: the test done, whatever its result."""
+    value: list[Condition] = []
+    """Thresholds the value must meet, e.g. ``["<= 88"]``."""
+    values: dict[str, list[Condition]] = {}
+    """Thresholds per test, where they differ (``{pao2: ["<= 55"], spo2: ["<= 88"]}``)."""
+    events: list[Condition] = []
+    """Thresholds on the number of events of a sleep test."""
+    require_evaluated_by_treating_practitioner: bool = False
+    """The result counts only if the treating practitioner ordered and evaluated it."""
+    if_positive_treated_with: list[DrugMatch] | None = None
+    """With ``result: negative``: a positive result followed by one of these treatments, started
+    on or after the test, also meets the rule (latent TB treated)."""
+
+    _drugs = field_validator("if_positive_treated_with", mode="before")(
+        classmethod(lambda cls, v: drug_matches(v))
+    )
+
+    @model_validator(mode="after")
+    def _known(self) -> LabRule:
+        for t in (*self.tests, *self.values):
+            vocabulary().require("tests", t)
+        for t in self.values:
+            if t not in self.tests:
+                raise ValueError(f"`values` names {t!r}, which is not in `tests`")
+        return self
+
+    def conditions(self, test: str) -> list[Condition]:
+        """The thresholds a result of ``test`` must meet (per-test ``values``, else ``value``)."""
+        return self.values.get(test, self.value)
+
+    def evaluate(self, ctx: Context) -> Result:
+        rd = ctx.request_date
+        start = self.within.start(rd) if self.within else None
+        rank = {t: i for i, t in enumerate(self.tests)}
+        of_kind = [
+            (i, lab)
+            for i, lab in ctx.labs
+            if lab.key in rank and (self.context is None or lab.context == self.context)
+        ]
+        of_kind.sort(key=lambda x: x[1].date, reverse=True)
+        notes: list[str] = []
+        indeterminate: Lab | None = None
+        for _, lab in ctx.disqualified:
+            if lab.key in rank and (self.context is None or lab.context == self.context):
+                notes.append(
+                    f"{lab_summary(lab)} was performed by a {lab.performed_by}, "
+                    "which the policy disqualifies"
+                )
+        in_window = []
+        for i, lab in of_kind:
+            if start is not None and lab.date < start:
+                assert self.within is not None
+                notes.append(f"{lab_summary(lab)} is older than {self.within.words()}")
+            elif lab.result == "indeterminate":
+                notes.append(f"{lab_summary(lab)} is no usable result")
+                indeterminate = indeterminate or lab
+            else:
+                in_window.append((i, lab))
+        ctx_words = ""
+        if self.context:
+            ctx_words = " at rest" if self.context == "rest" else f" during {self.context}"
+        if not in_window:
+            window = f" within {self.within.words()} of the request" if self.within else ""
+            reason = f"No usable {_names(self)} result{ctx_words}{window} is on record"
+            reason += f" ({'; '.join(_latest_notes(notes))})." if notes else "."
+            return Result(Status.missing, reason, _order(self, ctx_words, notes, indeterminate))
+        i, lab = max(in_window, key=lambda x: (x[1].date, -rank[x[1].key]))
+        return _judge(self, ctx, i, lab)
 
 
 def _names(rule: LabRule) -> str:
@@ -21,46 +120,6 @@ def _names(rule: LabRule) -> str:
 
 def _order_test(rule: LabRule) -> str:
     return "a TB test" if "tb_igra" in rule.tests else f"a {_names(rule)} test"
-
-
-def evaluate(rule: LabRule, ctx: Context) -> Result:
-    rd = ctx.request_date
-    start = rule.within.start(rd) if rule.within else None
-    rank = {t: i for i, t in enumerate(rule.tests)}
-    of_kind = [
-        (i, lab)
-        for i, lab in ctx.labs
-        if lab.key in rank and (rule.context is None or lab.context == rule.context)
-    ]
-    of_kind.sort(key=lambda x: x[1].date, reverse=True)
-    notes: list[str] = []
-    indeterminate: Lab | None = None
-    for _, lab in ctx.disqualified:
-        if lab.key in rank and (rule.context is None or lab.context == rule.context):
-            notes.append(
-                f"{lab_summary(lab)} was performed by a {lab.performed_by}, "
-                "which the policy disqualifies"
-            )
-    in_window = []
-    for i, lab in of_kind:
-        if start is not None and lab.date < start:
-            assert rule.within is not None
-            notes.append(f"{lab_summary(lab)} is older than {rule.within.words()}")
-        elif lab.result == "indeterminate":
-            notes.append(f"{lab_summary(lab)} is no usable result")
-            indeterminate = indeterminate or lab
-        else:
-            in_window.append((i, lab))
-    ctx_words = ""
-    if rule.context:
-        ctx_words = " at rest" if rule.context == "rest" else f" during {rule.context}"
-    if not in_window:
-        window = f" within {rule.within.words()} of the request" if rule.within else ""
-        reason = f"No usable {_names(rule)} result{ctx_words}{window} is on record"
-        reason += f" ({'; '.join(_latest_notes(notes))})." if notes else "."
-        return Result(Status.missing, reason, _order(rule, ctx_words, notes, indeterminate))
-    i, lab = max(in_window, key=lambda x: (x[1].date, -rank[x[1].key]))
-    return _judge(rule, ctx, i, lab)
 
 
 def _order(rule: LabRule, ctx_words: str, notes: list[str], indeterminate: Lab | None) -> str:
@@ -177,3 +236,6 @@ def _positive_treated(rule: LabRule, ctx: Context, lab: Lab, ev: list[Evidence])
         f"Document the latent-TB treatment started after the positive test of {iso(lab.date)}.",
         ev,
     )
+
+
+RULE = LabRule
