@@ -35,12 +35,15 @@ def _register_subcommands() -> None:
     from .appeal._cli import deadline_command
     from .fhir._cli import import_fhir_command
     from .log._cli import kpi_command, log_app
+    from .web._cli import serve_command, users_app
 
     app.command("deadline")(deadline_command)
     app.command("import-fhir")(import_fhir_command)
     app.add_typer(log_app, name="log")
     app.command("kpi")(kpi_command)
     app.command("batch")(batch_command)
+    app.command("serve")(serve_command)
+    app.add_typer(users_app, name="users")
 
 
 CaseArg = Annotated[Path, typer.Argument(help="The case file (YAML).", show_default=False)]
