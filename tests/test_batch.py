@@ -368,3 +368,25 @@ def test_stopping_a_batch_midway_leaves_no_partial_file(tmp_path: Path, sig: int
     done = {r.case: r.outcome for r in rows}  # what was written before the stop is kept
     assert all(done[p.name.removesuffix("-packet.pdf")] is Outcome.unchanged for p in pdfs)
     assert len(list(out.glob("*.pdf"))) == 6
+
+
+def test_placeholders_and_warnings_are_in_the_row(three: Path, tmp_path: Path) -> None:
+    ra = yaml.safe_load((three / "ra-1.yaml").read_text(encoding="utf-8"))
+    patient = {**ra["patient"], "member_id": "FILL-IN"}
+    treatments = [*ra["treatments"], {"drug": "zorblimab", "start": "2021-01-01"}]
+    copy_case("ra-infliximab-aetna", three, "RA-FILL", patient=patient)
+    copy_case("ra-infliximab-aetna", three, "RA-WARN", treatments=treatments)
+    files = [three / "ra-fill.yaml", three / "ra-warn.yaml"]
+    out = tmp_path / "out"
+    fill, warn = pa_docs.batch(files, outdir=out, format="html", jobs=1, summary=out / "s.json")
+    assert fill.outcome is Outcome.refused and fill.gaps == ()
+    assert fill.to_fill and fill.to_fill[0].startswith("patient.member_id (line ")
+    assert warn.outcome is Outcome.written
+    assert any("zorblimab" in w for w in warn.warnings)
+    saved = json.loads((out / "s.json").read_text(encoding="utf-8"))
+    assert saved[0]["to_fill"] == list(fill.to_fill)
+    assert saved[1]["warnings"] == list(warn.warnings)
+    draft = pa_docs.batch(files[:1], outdir=out, format="html", jobs=1, draft=True)[0]
+    assert draft.outcome is Outcome.written and draft.draft
+    strict = pa_docs.batch(files[1:], outdir=out, format="html", jobs=1, strict=True)[0]
+    assert strict.outcome is Outcome.error and "zorblimab" in (strict.error or "")

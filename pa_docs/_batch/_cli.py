@@ -81,6 +81,12 @@ def batch_command(
     late: Annotated[
         bool, typer.Option("--late", help="Appeals: file past the deadline, asking good cause.")
     ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Treat a case's warnings (an unknown drug...) as errors of that case."
+        ),
+    ] = False,
 ) -> None:
     """Check every case and write each ready case's document (a draft for each case with gaps
     with --draft), on warm worker processes; end with a table and a summary file.
@@ -126,6 +132,7 @@ def batch_command(
             templates=templates,
             as_of=_date(as_of) if as_of is not None else None,
             late=late,
+            strict=strict,
             summary=summary or output / "summary.csv",
             on_start=on_start,
             on_row=on_row,
@@ -180,6 +187,8 @@ def _table(out: Any, rows: list[Row]) -> None:
             result.append(f"\n{r.status}", style="dim")
         lines = [Path(r.output).name] if r.output else []
         lines += [f"• {g}" for g in r.gaps]
+        lines += [f"• to fill: {f}" for f in r.to_fill]
+        lines += [f"• warning: {w}" for w in r.warnings]
         if r.error:
             lines.append(r.error)
         t.add_row(who, result, Text(printable("\n".join(lines))))

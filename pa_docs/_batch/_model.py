@@ -38,12 +38,15 @@ class Options:
     templates: Path | None = None
     as_of: dt.date | None = None
     late: bool = False
+    strict: bool = False
 
 
 @dataclass(frozen=True)
 class Row:
     """One case of a batch: the summary row. ``gaps`` pairs each unmet criterion with what to
-    do; ``output`` is the document's path (written now, or already there and unchanged)."""
+    do; ``to_fill`` lists the case's ``FILL-IN`` placeholders and ``warnings`` what pa-docs kept
+    but could not use (as ``pa-docs check`` shows them); ``output`` is the document's path
+    (written now, or already there and unchanged)."""
 
     file: str
     case: str
@@ -53,6 +56,8 @@ class Row:
     status: str | None = None  # the check's verdict on the case: ready, gaps or not_met
     draft: bool = False
     gaps: tuple[str, ...] = ()
+    to_fill: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
     output: str | None = None
     error: str | None = None
     key: str | None = field(default=None, repr=False)  # inputs key of the document (manifest)
@@ -69,7 +74,8 @@ class Row:
         for private in ("key", "sha256"):
             d.pop(private)
         d["outcome"] = self.outcome.value
-        d["gaps"] = list(self.gaps)
+        for name in ("gaps", "to_fill", "warnings"):
+            d[name] = list(d[name])
         return d
 
 
@@ -82,6 +88,8 @@ COLUMNS = (
     "outcome",
     "draft",
     "gaps",
+    "to_fill",
+    "warnings",
     "output",
     "error",
 )

@@ -222,6 +222,7 @@ def batch(
     templates: str | Path | None = None,
     as_of: dt.date | None = None,
     late: bool = False,
+    strict: bool = False,
     summary: str | Path | None = None,
     on_row: Callable[[Row], None] | None = None,
     on_start: Callable[[int], None] | None = None,
@@ -233,7 +234,8 @@ def batch(
     ``<case_id>-<kind>.<format>`` (appeals: ``<case_id>-appeal-level<N>.<format>``), each written
     atomically; a document whose inputs are unchanged since the batch last wrote it is not made
     again unless ``force``. Appeals read ``<case>.denial.yaml`` beside each case and are dated
-    ``as_of`` (default today); past the filing deadline they are errors unless ``late``. ``jobs``
+    ``as_of`` (default today); past the filing deadline they are errors unless ``late``.
+    ``strict`` makes a case's warnings (a drug pa-docs does not know) errors of that case. ``jobs``
     worker processes (default: one per core; 1 runs in this process). ``summary`` names a
     ``.csv``, ``.html`` or ``.json`` file to write the rows to. ``on_start`` is told the number
     of cases, ``on_row`` each row as it is done (in the order they finish).
@@ -252,6 +254,7 @@ def batch(
         templates=Path(templates) if templates is not None else None,
         as_of=as_of,
         late=late,
+        strict=strict,
     )
     _options(options)
     if summary is not None:

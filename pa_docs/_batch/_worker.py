@@ -37,6 +37,11 @@ def denial_for(case_file: Path) -> Path:
     return case_file.with_name(case_file.stem + DENIAL_SUFFIX)
 
 
+def _at(path: str | None, line: int | None) -> str:
+    """Where in the case a placeholder or warning is: ``labs[0].value (line 12)``."""
+    return f"{path or 'case'}{f' (line {line})' if line else ''}"
+
+
 def _sha256_file(path: Path) -> str | None:
     try:
         with path.open("rb") as fh:
@@ -130,7 +135,7 @@ class Worker:
         from ..case import load_case
 
         try:
-            return load_case(case_file)
+            return load_case(case_file, strict=self.options.strict)
         except CaseError:
             data = _yaml.load(case_file, CaseError).data
             if not {"case_id", "patient", "request"} & set(data):
@@ -144,6 +149,8 @@ class Worker:
         o = self.options
         case = self._load(case_file)
         facts["case"] = case.case_id
+        facts["to_fill"] = tuple(f"{_at(f.path, f.line)}: {f.what}" for f in case.to_fill)
+        facts["warnings"] = tuple(f"{_at(w.path, w.line)}: {w.text}" for w in case.warnings)
         policy = select_policy(case, self.policies, None, source=case_file)
         facts["policy"] = policy.id
         if o.kind in APPEAL_KINDS:
