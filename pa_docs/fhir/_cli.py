@@ -96,7 +96,7 @@ def import_fhir_command(
     if output is None:
         sys.stdout.write(render_case(result, str(source)))
     else:
-        write_case(result, output, source=str(source), overwrite=force)
+        write_case(result, output, source=str(source), overwrite=force, inputs=(source,))
         typer.echo(f"wrote {output}", err=True)
     typer.echo(f"imported: {counts}", err=True)
     missing = result.missing

@@ -4,22 +4,22 @@ still to be filled in, then the case in the field order of the case model.
 The text is deterministic. Required values the chart lacks are written as ``FILL-IN`` with a
 comment, so the file does not load until they are filled in; optional values a policy may ask for
 (a treatment's outcome, a sleep test's event count) are suggested as comment lines. The file is
-written atomically (temporary file, then rename) with mode 0600: it holds health information.
+written atomically with mode 0600 (``pa_docs._files``): it holds health information.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel
 
+from .._files import check_target, write_atomic
 from ..case import Case
 from ..errors import InputError
 from ._import import ImportResult, ToFill
@@ -196,28 +196,22 @@ def _header(result: ImportResult, source: str | None) -> list[str]:
 
 
 def write_case(
-    result: ImportResult, path: str | Path, *, source: str | None = None, overwrite: bool = False
+    result: ImportResult,
+    path: str | Path,
+    *,
+    source: str | None = None,
+    overwrite: bool = False,
+    inputs: Sequence[str | Path] = (),
 ) -> Path:
-    """Write the case file atomically with mode 0600; an existing file is kept unless
-    ``overwrite`` (it may hold what the specialist already filled in)."""
-    target = Path(path)
+    """Write the case file atomically with mode 0600 (``pa_docs._files.write_atomic``); an
+    existing file is kept unless ``overwrite`` (it may hold what the specialist already filled
+    in), and ``inputs`` (the FHIR source) are never overwritten."""
+    target = check_target(path, inputs)
     if target.exists() and not overwrite:
         raise InputError(
             "the file exists; choose another name or overwrite it (--force)", file=target
         )
-    text = render_case(result, source)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise InputError("the output folder does not exist", file=target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return write_atomic(target, render_case(result, source).encode("utf-8"), inputs=inputs)

@@ -107,7 +107,9 @@ def _say(message: str) -> None:
 
 
 def _dump(data: Any) -> None:
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    from .._console import json_text
+
+    typer.echo(json_text(data))
 
 
 @log_app.command()
@@ -299,15 +301,21 @@ def export_csv(
     db: Db = None,
 ) -> None:
     """Write every case as one spreadsheet row (the documented column layout)."""
+    import io
+
+    from .._files import check_target, write_atomic
     from ._csv import export_csv as write
 
+    if output is not None:
+        check_target(output)
     with _open(db, must_exist=True) as log:
         cases = log.all_cases()
     if output is None:
         write(cases, sys.stdout)
         return
-    with output.open("w", encoding="utf-8", newline="") as f:
-        n = write(cases, f)
+    buf = io.StringIO(newline="")
+    n = write(cases, buf)
+    write_atomic(output, buf.getvalue().encode("utf-8"))  # 0600: the sheet holds PHI
     typer.echo(f"exported {n} case(s) to {output}", err=True)
 
 
@@ -331,6 +339,7 @@ def kpi_command(
     db: Db = None,
 ) -> None:
     """The four PA KPIs, overall, per payer and per owner (all recorded cases by default)."""
+    from .._files import check_target, write_atomic
     from . import _output
     from ._html import render_kpi_html
     from ._kpi import compute_kpis
@@ -338,6 +347,8 @@ def kpi_command(
     start, end = _date(period_from, "--from"), _date(period_to, "--to")
     if start and end and end < start:
         raise InputError(f"--to {end} is before --from {start}", field="--to")
+    if output is not None:
+        check_target(output)
     with _open(db, must_exist=True) as log:
         report = compute_kpis(
             log.all_cases(), period_from=start, period_to=end, team_cost=team_cost
@@ -357,5 +368,5 @@ def kpi_command(
     if output is None:
         typer.echo(text)
     else:
-        output.write_text(text + "\n", encoding="utf-8")
+        write_atomic(output, (text + "\n").encode("utf-8"))  # 0600: per-owner figures
         typer.echo(f"wrote {output}", err=True)
