@@ -31,6 +31,7 @@ app.add_typer(criteria_app, name="criteria")
 
 def _register_subcommands() -> None:
     """Commands whose modules live with their feature (each imports its heavy parts lazily)."""
+    from ._batch._cli import batch_command
     from .appeal._cli import deadline_command
     from .fhir._cli import import_fhir_command
     from .log._cli import kpi_command, log_app
@@ -40,6 +41,7 @@ def _register_subcommands() -> None:
     app.command("import-fhir")(import_fhir_command)
     app.add_typer(log_app, name="log")
     app.command("kpi")(kpi_command)
+    app.command("batch")(batch_command)
     app.command("serve")(serve_command)
     app.add_typer(users_app, name="users")
 
