@@ -22,9 +22,8 @@ else:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, coerce_numbers_to_str=True, use_attribute_docstrings=True
-    )
+    # field docstrings are read by pa_docs._fielddocs for the docs, not by pydantic at import
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
 
 class Criterion(_Model):
