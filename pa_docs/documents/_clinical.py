@@ -366,7 +366,7 @@ def _answers(case: Case, kind: str, failed: list[Treatment]) -> list[str]:
     if kind == "steroid_dependence":
         v = vocabulary()
         out = [
-            f"{v.findings[f.name]}, documented {f.date.isoformat()}"
+            f"{v.findings.get(f.name, f.name)}, documented {f.date.isoformat()}"
             + (f": {f.note.strip().rstrip('.')}" if f.note else "")
             for f in case.findings
             if f.name == "corticosteroid_dependence"

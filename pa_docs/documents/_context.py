@@ -297,11 +297,15 @@ def template_context(
         ],
         "treatments": _treatments(case),
         "findings": [
-            {"name": v.findings[f.name], "date": f.date.isoformat(), "note": f.note}
+            {"name": v.findings.get(f.name, f.name), "date": f.date.isoformat(), "note": f.note}
             for f in case.findings
         ],
         "encounters": [
-            {"type": v.encounter_types[e.type], "date": e.date.isoformat(), "note": e.note}
+            {
+                "type": v.encounter_types.get(e.type, e.type),
+                "date": e.date.isoformat(),
+                "note": e.note,
+            }
             for e in sorted(case.encounters, key=lambda x: x.date)
         ],
         "notes": case.notes,

@@ -59,7 +59,7 @@ def brief(case: Case, name: str, item: Any) -> str:
         outcome = f": {item.outcome.value.replace('_', ' ')}" if item.outcome else ""
         return f"{item.drug}{f' ({klass})' if klass else ''}{when if item.start else ''}{outcome}"
     if name == "findings":
-        return f"{vocabulary().findings[item.name]} ({item.date.isoformat()})"
+        return f"{vocabulary().findings.get(item.name, item.name)} ({item.date.isoformat()})"
     return describe(case, name, item)
 
 
@@ -76,12 +76,12 @@ def describe(case: Case, name: str, item: Any) -> str:
     if name == "treatments":
         return treatment_text(item, case.request_date)
     if name == "findings":
-        v = vocabulary().findings[item.name]
+        v = vocabulary().findings.get(item.name, item.name)
         return f"{v}, documented {item.date.isoformat()}" + (
             f": {item.note.strip().rstrip('.')}" if item.note else ""
         )
     if name == "encounters":
-        v = vocabulary().encounter_types[item.type]
+        v = vocabulary().encounter_types.get(item.type, item.type)
         return f"{v} of {item.date.isoformat()}" + (
             f": {item.note.strip().rstrip('.')}" if item.note else ""
         )
