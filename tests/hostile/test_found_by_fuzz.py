@@ -46,3 +46,17 @@ def test_names_pa_docs_does_not_know_are_printed_as_written(
     run = cli(cmd, case, *rest, "-o", tmp_path / "out")
     assert run.code == 0, run.err
     assert "home_visit_by_drone" in run.err  # the warning names it
+
+
+def test_a_duplicate_bad_case_id_in_a_sheet_is_shown_not_sent(tmp_path: Path) -> None:
+    """The 'also on line' message printed the raw case id: a C1 control reached the terminal."""
+    sheet = tmp_path / "s.csv"
+    sheet.write_text(
+        "case_id,payer,submitted_on\n\x9a,aetna,2026-03-02\n\x9a,aetna,2026-03-02\n"
+        "C-1,aetna,2026-03-02\n",
+        encoding="utf-8",
+    )
+    run = cli("log", "import-csv", sheet, "--skip-bad", "--db", tmp_path / "log.sqlite3")
+    assert run.code == 0, run.err
+    assert "also on line 2" in run.err and "\\x9a" in run.err
+    assert "\x9a" not in run.err + run.out
