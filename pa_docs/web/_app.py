@@ -380,6 +380,10 @@ def _case_page(
         str(getattr(t, "path", "")): str(getattr(t, "what", ""))
         for t in getattr(result, "to_fill", None) or ()
     }
+    warnings = [
+        f"{w.path}: {getattr(w, 'text', w)}" if getattr(w, "path", None) else str(w)
+        for w in getattr(result, "warnings", None) or ()
+    ]
     fix, other_problems = fix_form(cf, to_fill) if cf is not None else (None, [])
     forms = criterion_forms(result, cf.case) if result is not None and cf and cf.case else {}
     history: list[Event] = wb.log.history(case_id) if state is not None else []
@@ -400,6 +404,7 @@ def _case_page(
         result=result,
         fix=fix,
         other_problems=other_problems,
+        warnings=warnings,
         forms=forms,
         state=state,
         history=history,

@@ -169,6 +169,15 @@ def fix_form(
                 inputs.setdefault(name, input_for(name, "", what))
             except InputError:
                 continue
+    for name, what in (to_fill or {}).items():  # advice from the check: values a policy may ask
+        if name in inputs:
+            continue
+        try:
+            value = _value_at(cf.data, parse_path(name))
+            if not isinstance(value, dict | list):
+                inputs[name] = input_for(name, value, what)
+        except InputError:
+            continue
     if not inputs:
         return None, other
     form = Form("fix", "Fill in and correct", "set", tuple(inputs.values()))
@@ -231,14 +240,12 @@ def _treatment_forms(rule: StepTherapyRule | ConcurrentTherapyRule, case: Case) 
         (i, t) for i, t in enumerate(case.treatments) if t.outcome is None and t.source != "sample"
     ]
     if isinstance(rule, StepTherapyRule) and open_:
-        inputs = tuple(
-            input_for(
-                f"treatments[{i}].outcome",
-                "",
-                label=f"{t.drug} from {t.start or '?'}{f' to {t.end}' if t.end else ''}: outcome",
-            )
-            for i, t in open_
-        )
+        fields: list[Input] = []
+        for i, t in open_:
+            what = f"{t.drug} from {t.start or '?'}"
+            fields.append(input_for(f"treatments[{i}].outcome", "", label=f"{what}: outcome"))
+            fields.append(input_for(f"treatments[{i}].end", t.end, label=f"{what}: end"))
+        inputs = tuple(fields)
         forms.append(Form("outcomes", "Outcome of earlier treatments", "set", inputs))
     forms.append(
         Form(
