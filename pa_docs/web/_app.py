@@ -96,6 +96,7 @@ class Workbench:
             lstrip_blocks=True,
         )
         self._analyses: dict[tuple[str, str], Analysis] = {}
+        self.throttle = accounts.Throttle()
         self._lock = threading.Lock()
 
     def caselog(self, user: str) -> CaseLog:
@@ -247,8 +248,24 @@ async def login(request: Request) -> Response:
         )
     name, password = str(form.get("username", "")), str(form.get("password", ""))
     client = request.client.host if request.client else None
+    if wb.throttle.blocked(name):
+        await run_in_threadpool(
+            accounts.record, wb.engine, name[:100] or "-", "login_blocked", None, client
+        )
+        token = secrets.token_urlsafe(32)
+        resp = wb.page(
+            "login.html",
+            None,
+            429,
+            login_csrf=token,
+            next=_local(str(form.get("next", ""))),
+            error="Too many wrong passwords for this name: wait 15 minutes, or ask an admin.",
+        )
+        _set_cookie(resp, request, LOGIN_COOKIE, token, max_age=3600)
+        return resp
     user = await run_in_threadpool(accounts.authenticate, wb.engine, name, password)
     if user is None:
+        wb.throttle.failed(name)
         await run_in_threadpool(
             accounts.record, wb.engine, name[:100] or "-", "login_failed", None, client
         )
@@ -263,6 +280,7 @@ async def login(request: Request) -> Response:
         )
         _set_cookie(resp, request, LOGIN_COOKIE, token, max_age=3600)
         return resp
+    wb.throttle.succeeded(name)
     token, _ = await run_in_threadpool(accounts.start_session, wb.engine, user)
     await run_in_threadpool(accounts.record, wb.engine, user.name, "login", None, client)
     done = RedirectResponse(_local(str(form.get("next", ""))), 303)

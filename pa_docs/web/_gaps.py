@@ -193,7 +193,13 @@ def _unmet_leaves(rule: RuleBase, case: Case, policy: Policy) -> list[RuleBase]:
     return [r for r in rule.leaves() if r.judge(ctx).status is not Status.met]
 
 
-def _lab_form(rule: LabRule) -> Form:
+CONTEXT_WORDS = {"rest": "at rest", "exercise": "during exercise", "sleep": "during sleep"}
+
+
+def _lab_form(rule: LabRule, policy: Policy) -> Form:
+    """A result of one of the rule's tests, with what the rule judges it by: the context it was
+    taken in, who performed it (when the policy disqualifies some), whether the treating
+    practitioner evaluated it."""
     voc = vocabulary()
     options = tuple(rule.tests)
     inputs = [
@@ -201,15 +207,29 @@ def _lab_form(rule: LabRule) -> Form:
         Input("result", "Result", "select", ("", "positive", "negative", "indeterminate")),
         Input("value", "Value", "number"),
         Input("unit", "Unit", "text", value=voc.tests[options[0]].unit or ""),
-        Input("date", "Date", "date", required=True),
     ]
     if rule.events:
-        inputs.insert(3, Input("events", "Events", "number"))
+        inputs.append(Input("events", "Events", "number"))
+    if policy.disqualify_performed_by:
+        who = ("", "practitioner", "lab", "supplier")
+        hint = f"a test performed by: {', '.join(policy.disqualify_performed_by)} does not count"
+        inputs.append(Input("performed_by", "Performed by", "select", who, hint=hint))
+    if rule.require_evaluated_by_treating_practitioner:
+        inputs.append(
+            Input(
+                "evaluated_by_treating_practitioner",
+                "Evaluated by the treating practitioner",
+                "select",
+                ("", "yes", "no"),
+            )
+        )
+    inputs.append(Input("date", "Date", "date", required=True))
     fixed = (("context", rule.context),) if rule.context else ()
     names = ", ".join(voc.tests[t].name for t in rule.tests)
+    when = f" {CONTEXT_WORDS[rule.context]}" if rule.context else ""
     return Form(
-        f"lab-{'-'.join(rule.tests)}",
-        f"Add a result: {names}",
+        f"lab-{'-'.join(rule.tests)}-{rule.context or 'any'}",
+        f"Add a result: {names}{when}",
         "add",
         tuple(inputs),
         "labs",
@@ -266,10 +286,10 @@ def _treatment_forms(rule: StepTherapyRule | ConcurrentTherapyRule, case: Case) 
     return forms
 
 
-def _forms_for(rule: Any, case: Case) -> list[Form]:
+def _forms_for(rule: Any, case: Case, policy: Policy) -> list[Form]:
     voc = vocabulary()
     if isinstance(rule, LabRule):
-        return [_lab_form(rule)]
+        return [_lab_form(rule, policy)]
     if isinstance(rule, ScoreRule):
         return [_score_form(rule)]
     if isinstance(rule, StepTherapyRule | ConcurrentTherapyRule):
@@ -357,7 +377,7 @@ def criterion_forms(result: CheckResult, case: Case) -> dict[str, list[Form]]:
             continue
         forms = []
         for leaf in _unmet_leaves(v.criterion.rule, case, result.policy):
-            for f in _forms_for(leaf, case):
+            for f in _forms_for(leaf, case, result.policy):
                 if f.key not in seen:
                     seen.add(f.key)
                     forms.append(f)
