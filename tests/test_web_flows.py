@@ -230,3 +230,41 @@ def test_kpi_page_with_a_period_and_cost(ana: httpx.Client) -> None:
     assert "First-pass approval rate by month" in page.text
     assert re.search(r"Cost per PA.*?[\d,]+\.\d\d", page.text, re.S)
     assert ana.get("/kpi?from=someday").status_code == 400
+
+
+def test_placeholders_and_warnings_are_fixed_from_the_page(
+    wb: tuple[Server, Path, str], ana: httpx.Client
+) -> None:
+    """An imported-style case: FILL-IN left in two fields and a misspelt drug. The page marks the
+    placeholders, asks for them, offers the suggested drug name; each fix is one click."""
+    _, cases, _ = wb
+    text = (cases / "ra-infliximab-aetna.yaml").read_text(encoding="utf-8")
+    text = text.replace("case_id: RA-2026-0147", "case_id: FILL-1")
+    text = text.replace("member_id: W284716395", "member_id: FILL-IN")
+    text = text.replace("drug: hydroxychloroquine", "drug: hydroxychloroquin")
+    (cases / "fill.yaml").write_text(text, encoding="utf-8")
+    page = ana.get("/cases/FILL-1").text
+    assert '<mark class="to-fill">to fill</mark>' in page
+    assert 'name="set:patient.member_id"' in page
+    assert "still to fill" in page
+    assert html.unescape(page).count("did you mean 'hydroxychloroquine'") == 1
+    assert 'name="set:treatments[2].drug" value="hydroxychloroquine"' in page
+    version = VERSION.search(page)
+    assert version
+    r = post(
+        ana, "/cases/FILL-1/set", "/cases/FILL-1", version=version.group(1),
+        **{"set:treatments[2].drug": "hydroxychloroquine"},
+    )  # fmt: skip
+    assert r.status_code == 303
+    page = ana.get("/cases/FILL-1").text
+    assert "did you mean" not in page
+    r = post(
+        ana, "/cases/FILL-1/set", "/cases/FILL-1", version=VERSION.search(page).group(1),  # type: ignore[union-attr]
+        **{"set:patient.member_id": "W284716395"},
+    )  # fmt: skip
+    assert r.status_code == 303
+    page = ana.get("/cases/FILL-1").text
+    assert 'id="case-status">ready<' in page
+    assert (cases / "fill.yaml").read_text(encoding="utf-8").replace(
+        "case_id: FILL-1", "case_id: RA-2026-0147"
+    ) == (cases / "ra-infliximab-aetna.yaml").read_text(encoding="utf-8")

@@ -95,6 +95,7 @@ class Workbench:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self.env.filters["filled"] = _filled
         self._analyses: dict[tuple[str, str], Analysis] = {}
         self.throttle = accounts.Throttle()
         self._lock = threading.Lock()
@@ -133,6 +134,13 @@ class Workbench:
             **values,
         )
         return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def _filled(value: Any) -> Markup | str:
+    """A value as shown in a page; a ``FILL-IN`` placeholder marked as still to fill."""
+    if value is None or value == PLACEHOLDER:
+        return Markup('<mark class="to-fill">to fill</mark>')
+    return str(value)
 
 
 @dataclasses.dataclass
@@ -399,7 +407,11 @@ def _case_page(
         for t in getattr(result, "to_fill", None) or ()
     }
     warnings = [
-        f"{w.path}: {getattr(w, 'text', w)}" if getattr(w, "path", None) else str(w)
+        {
+            "text": f"{w.path}: {getattr(w, 'text', w)}" if getattr(w, "path", None) else str(w),
+            "path": getattr(w, "path", None),
+            "suggestion": getattr(w, "suggestion", None),
+        }
         for w in getattr(result, "warnings", None) or ()
     ]
     fix, other_problems = fix_form(cf, to_fill) if cf is not None else (None, [])
@@ -1120,6 +1132,19 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+async def _failed(request: Request, exc: Exception) -> Response:
+    """An unexpected error: a plain page (the details go to the server's log, not the browser)."""
+    wb: Workbench = request.app.state.wb
+    return wb.page(
+        "error.html",
+        None,
+        500,
+        title="Something went wrong",
+        message="The workbench could not do this. Nothing was changed by the failed step; the "
+        "server's log has the details for your administrator.",
+    )
+
+
 def create_app(settings: Settings) -> Starlette:
     """The workbench as an ASGI application (serve it with uvicorn)."""
     wb = Workbench(settings)
@@ -1142,7 +1167,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/cases/{case_id}/document.{fmt}", document_file),
         Mount("/static", StaticFiles(packages=[("pa_docs.web", "static")]), name="static"),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, exception_handlers={Exception: _failed})
     app.state.wb = wb
     app.add_middleware(SecurityHeaders)
     return app
