@@ -72,16 +72,17 @@ class Therapy:
 class Context:
     """A case prepared for checking against one policy."""
 
-    def __init__(self, case: Case, policy: Policy) -> None:
+    def __init__(self, case: Case, policy: Policy, *, time_of_need_days: int = 30) -> None:
         v = vocabulary()
         self.case = case
         self.policy = policy
         self.request_date = case.request_date
-        disq = set(policy.disqualify_performed_by)
+        self.time_of_need_days = time_of_need_days
         self.labs: list[tuple[int, Lab]] = []
         self.disqualified: list[tuple[int, Lab]] = []
         for i, lab in enumerate(case.labs):
-            (self.disqualified if lab.performed_by in disq else self.labs).append((i, lab))
+            bad = policy.disqualifies(lab.key, lab.performed_by)
+            (self.disqualified if bad else self.labs).append((i, lab))
         self.therapies: list[Therapy] = []
         self.samples: list[Therapy] = []
         for i, t in enumerate(case.treatments):
@@ -103,6 +104,12 @@ class Context:
             cls = m.drug_class
             if cls not in th.drug.classes:
                 return ""
+            excluded = {
+                self.requested if x == "requested" else v.drug(x).key  # type: ignore[union-attr]
+                for x in m.exclude
+            }
+            if th.drug.key in excluded:
+                return ""
             both = {"systemic_corticosteroid", "topical_corticosteroid"} <= set(th.drug.classes)
             if both and (cls == "topical_corticosteroid") != th.topical:
                 return ""
@@ -118,6 +125,12 @@ class Context:
                         f"{th.name} {th.t.strength or ''} {th.t.form or ''} is potency class "
                         f"{potency}, weaker than class {m.max_potency_class}"
                     ).replace("  ", " ")
+        if m.topical is not None and th.topical != m.topical:
+            form = " ".join(x for x in (th.t.route, th.t.form) if x) or "no route or form"
+            return (
+                f"{th.name} ({th.ref}) counts only when {'topical' if m.topical else 'not topical'}"
+                f"; recorded: {form}"
+            )
         if m.routes is not None:
             route = (th.t.route or "").strip().lower()
             if route not in {r.lower() for r in m.routes}:
@@ -168,8 +181,9 @@ def lab_summary(lab: Lab) -> str:
     return " ".join(bits) + f" on {iso(lab.date)}"
 
 
-def drug_names(matches: list[DrugMatch], requested: str) -> str:
-    names = [requested if m.drug == "requested" else m.label() for m in matches]
+def drug_names(matches: list[DrugMatch], requested: str, conj: str = "or") -> str:
+    """The drugs and classes of ``matches`` in words: 'a, b or c' (or 'a, b and c')."""
+    names = [requested if m.drug == "requested" else m.label(requested) for m in matches]
     if len(names) <= 2:
-        return " or ".join(names)
-    return ", ".join(names[:-1]) + " or " + names[-1]
+        return f" {conj} ".join(names)
+    return ", ".join(names[:-1]) + f" {conj} " + names[-1]

@@ -47,9 +47,12 @@ def evaluate(rule: Any, ctx: Context) -> Result:
     return result
 
 
-def check_case(case: Case, policy: Policy) -> CheckResult:
-    """Check ``case`` against the criteria of ``policy`` for the case's request type."""
-    ctx = Context(case, policy)
+def check_case(case: Case, policy: Policy, *, time_of_need_days: int = 30) -> CheckResult:
+    """Check ``case`` against the criteria of ``policy`` for the case's request type.
+
+    ``time_of_need_days`` is the practice's recency convention for tests that must reflect the
+    time of need (a policy that gives no number)."""
+    ctx = Context(case, policy, time_of_need_days=time_of_need_days)
     verdicts = []
     for c in policy.criteria(case.request.type):
         r = evaluate(c.rule, ctx)

@@ -7,6 +7,8 @@ policy disqualifies, and results outside the window are no evidence.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ...case import Lab
 from ...policy._model import LabRule
 from ...vocab import vocabulary
@@ -26,6 +28,8 @@ def _order_test(rule: LabRule) -> str:
 def evaluate(rule: LabRule, ctx: Context) -> Result:
     rd = ctx.request_date
     start = rule.within.start(rd) if rule.within else None
+    if rule.at_time_of_need:
+        start = rd - dt.timedelta(days=ctx.time_of_need_days)
     rank = {t: i for i, t in enumerate(rule.tests)}
     of_kind = [
         (i, lab)
@@ -37,15 +41,23 @@ def evaluate(rule: LabRule, ctx: Context) -> Result:
     indeterminate: Lab | None = None
     for _, lab in ctx.disqualified:
         if lab.key in rank and (rule.context is None or lab.context == rule.context):
+            d = ctx.policy.disqualifies(lab.key, lab.performed_by)
+            why = f": {d.because}" if d and d.because else ""
             notes.append(
                 f"{lab_summary(lab)} was performed by a {lab.performed_by}, "
-                "which the policy disqualifies"
+                f"which the policy disqualifies{why}"
             )
     in_window = []
     for i, lab in of_kind:
         if start is not None and lab.date < start:
-            assert rule.within is not None
-            notes.append(f"{lab_summary(lab)} is older than {rule.within.words()}")
+            if rule.at_time_of_need:
+                notes.append(
+                    f"{lab_summary(lab)} is {(rd - lab.date).days} days old, older than the "
+                    f"practice's {ctx.time_of_need_days}-day convention for the time of need"
+                )
+            else:
+                assert rule.within is not None
+                notes.append(f"{lab_summary(lab)} is older than {rule.within.words()}")
         elif lab.result == "indeterminate":
             notes.append(f"{lab_summary(lab)} is no usable result")
             indeterminate = indeterminate or lab
@@ -56,6 +68,8 @@ def evaluate(rule: LabRule, ctx: Context) -> Result:
         ctx_words = " at rest" if rule.context == "rest" else f" during {rule.context}"
     if not in_window:
         window = f" within {rule.within.words()} of the request" if rule.within else ""
+        if rule.at_time_of_need:
+            window = " performed at the time of need"
         reason = f"No usable {_names(rule)} result{ctx_words}{window} is on record"
         reason += f" ({'; '.join(_latest_notes(notes))})." if notes else "."
         return Result(Status.missing, reason, _order(rule, ctx_words, notes, indeterminate))
@@ -68,6 +82,10 @@ def _order(rule: LabRule, ctx_words: str, notes: list[str], indeterminate: Lab |
     if indeterminate is not None and notes and notes[0].endswith("no usable result"):
         name = vocabulary().tests[indeterminate.key].short
         return f"Repeat the {name}: the result of {iso(indeterminate.date)} was indeterminate."
+    if rule.at_time_of_need and notes and "convention for the time of need" in notes[0]:
+        return (
+            f"Confirm the test reflects the time of need, or repeat it ({_latest_notes(notes)[0]})."
+        )
     verb = "Order" if rule.within or notes else "Find or order"
     by = (
         " ordered and evaluated by the treating practitioner"
@@ -75,6 +93,8 @@ def _order(rule: LabRule, ctx_words: str, notes: list[str], indeterminate: Lab |
         else ""
     )
     when = f" (dated within {rule.within.words()} of the request)" if rule.within else ""
+    if rule.at_time_of_need:
+        when = " (performed at the time of need)"
     seen = f"; {_latest_notes(notes)[0]}" if notes else ""
     return f"{verb} {_order_test(rule)}{ctx_words}{by} and record the result{when}{seen}."
 
@@ -137,6 +157,27 @@ def _judge(rule: LabRule, ctx: Context, i: int, lab: Lab) -> Result:
                 f"The {name} of {iso(lab.date)} records too few events.",
                 ev,
             )
+    if rule.minutes_at_or_below:
+        need = " and ".join(c.words() for c in rule.minutes_at_or_below)
+        if lab.minutes_at_or_below is None:
+            return Result(
+                Status.missing,
+                f"{summary}: the time at or below the qualifying value is not recorded; the "
+                f"policy asks for {need} minutes.",
+                f"Document the time at or below {_limit(rule, lab)} during the {name} of "
+                f"{iso(lab.date)} (minutes_at_or_below), from its report.",
+                ev,
+            )
+        if not all(c.test(lab.minutes_at_or_below) for c in rule.minutes_at_or_below):
+            return Result(
+                Status.not_met,
+                f"{summary}, {lab.minutes_at_or_below:g} minutes at or below "
+                f"{_limit(rule, lab)}; the policy asks for {need} minutes.",
+                f"The {name} of {iso(lab.date)} shows too short a time at or below "
+                f"{_limit(rule, lab)}.",
+                ev,
+            )
+        summary = f"{summary}, {lab.minutes_at_or_below:g} minutes at or below {_limit(rule, lab)}"
     if rule.require_evaluated_by_treating_practitioner:
         flag = lab.evaluated_by_treating_practitioner
         if flag is None:
@@ -155,7 +196,19 @@ def _judge(rule: LabRule, ctx: Context, i: int, lab: Lab) -> Result:
                 "Have the treating practitioner order and evaluate a qualifying test.",
                 ev,
             )
+    if rule.at_time_of_need:
+        age = (ctx.request_date - lab.date).days
+        summary += f", performed at the time of need (the test is {age} days old)"
     return Result(Status.met, f"{summary}.", evidence=ev)
+
+
+def _limit(rule: LabRule, lab: Lab) -> str:
+    """The qualifying value a time-at-or-below is counted against ('88%', '55 mm Hg')."""
+    unit = vocabulary().tests[lab.key].unit or ""
+    for c in rule.conditions(lab.key):
+        if c.op in {"<=", "<"}:
+            return f"{c.value:g}{'' if unit in {'', '%'} else ' '}{unit}"
+    return "the qualifying value"
 
 
 def _positive_treated(rule: LabRule, ctx: Context, lab: Lab, ev: list[Evidence]) -> Result:

@@ -10,13 +10,13 @@ record lacks its outcome (the specialist must find it).
 from __future__ import annotations
 
 from ...case import Outcome
-from ...policy._model import StepTherapyRule
+from ...policy._model import DrugMatch, StepTherapyRule
 from .._context import Context, Therapy, drug_names, iso
 from .._verdict import Result, Status
 
 
 def _counts(rule: StepTherapyRule, ctx: Context, th: Therapy) -> tuple[bool, str]:
-    """Whether one record counts toward the rule, and a few words on why not."""
+    """Whether one record counts toward the rule on its own, and a few words on why not."""
     t = th.t
     if "any" in rule.outcomes:
         return (t.start is not None, "no start date")
@@ -26,10 +26,8 @@ def _counts(rule: StepTherapyRule, ctx: Context, th: Therapy) -> tuple[bool, str
         return (False, f"outcome {t.outcome.value.replace('_', ' ')}")
     if t.outcome is Outcome.contraindication:
         if rule.contraindication == "all":
-            return (False, "a contraindication counts only to all of the listed agents")
-        if rule.contraindication_drugs is not None and not any(
-            ctx.drug_match(th, m) is None for m in rule.contraindication_drugs
-        ):
+            return (False, "a contraindication counts only together with contraindications to all")
+        if rule.contraindication_drugs is not None and not _contra_drug(rule, ctx, th):
             names = drug_names(rule.contraindication_drugs, ctx.requested)
             return (False, f"only a contraindication to {names} counts")
         return (True, "")
@@ -38,6 +36,27 @@ def _counts(rule: StepTherapyRule, ctx: Context, th: Therapy) -> tuple[bool, str
         if days < rule.min_days:
             return (False, f"{days} days, shorter than the {rule.min_days} days required")
     return (True, "")
+
+
+def _contra_list(rule: StepTherapyRule) -> list[DrugMatch]:
+    return rule.contraindication_drugs if rule.contraindication_drugs is not None else rule.drugs
+
+
+def _contra_drug(rule: StepTherapyRule, ctx: Context, th: Therapy) -> bool:
+    return any(ctx.drug_match(th, m) is None for m in _contra_list(rule))
+
+
+def _partial(rule: StepTherapyRule, ctx: Context, th: Therapy, counted: list[Therapy]) -> bool:
+    """A record that counts only together with records not yet on file: a contraindication where
+    all agents must be contraindicated, or a counting trial where more trials are asked."""
+    if th in counted:
+        return rule.count > 1
+    return (
+        rule.contraindication == "all"
+        and th.t.outcome is Outcome.contraindication
+        and "contraindication" in rule.outcomes
+        and _contra_drug(rule, ctx, th)
+    )
 
 
 def _or_contra(rule: StepTherapyRule) -> str:
@@ -51,16 +70,43 @@ def _or_contra(rule: StepTherapyRule) -> str:
     return ", or a contraindication"
 
 
+def _complete(rule: StepTherapyRule, ctx: Context, partial: list[Therapy]) -> str:
+    """What would complete records that count only together with others."""
+    if rule.contraindication == "all" and any(
+        th.t.outcome is Outcome.contraindication for th in partial
+    ):
+        contra = [th for th in partial if th.t.outcome is Outcome.contraindication]
+        rest = [
+            m for m in _contra_list(rule) if not any(ctx.drug_match(th, m) is None for th in contra)
+        ]
+        names = drug_names(rest, ctx.requested, "and")
+        if len(rest) == 1:
+            return f"Document a contraindication to {names}, or a failed trial of it."
+        return f"Document contraindications to {names}, or a failed trial of one of them."
+    have = {th.drug.key for th in partial}
+    others = [m for m in rule.drugs if not any(ctx.drug_match(th, m) is None for th in partial)]
+    more = rule.count - len(have)
+    length = f" of at least {rule.min_days} days" if rule.min_days else ""
+    of = f" of {drug_names(others, ctx.requested)}" if others else ""
+    return (
+        f"Document {more} more qualifying trial{'s' if more > 1 else ''}{of}{length} with "
+        f"{'their outcomes' if more > 1 else 'its outcome'} ({rule.count} different drugs are "
+        "required)."
+    )
+
+
 def evaluate(rule: StepTherapyRule, ctx: Context) -> Result:
     names = drug_names(rule.drugs, ctx.requested)
     found, near = ctx.matching(rule.drugs)
     counted = [th for th in found if _counts(rule, ctx, th)[0]]
-    if rule.contraindication == "all":
+    if rule.contraindication == "all" and "contraindication" in rule.outcomes:
         contra = [th for th in found if th.t.outcome is Outcome.contraindication]
-        if contra and all(any(ctx.drug_match(th, m) is None for th in contra) for m in rule.drugs):
+        every = _contra_list(rule)
+        if contra and all(any(ctx.drug_match(th, m) is None for th in contra) for m in every):
             return Result(
                 Status.met,
-                f"Contraindications to all of {names} are documented.",
+                f"Contraindications to all of {drug_names(every, ctx.requested, 'and')} are "
+                "documented.",
                 evidence=[th.evidence() for th in contra],
             )
     distinct = {th.drug.key for th in counted}
@@ -82,12 +128,29 @@ def evaluate(rule: StepTherapyRule, ctx: Context) -> Result:
             + _or_contra(rule)
             + ".",
         )
-    why = [f"{th.describe()}: {_counts(rule, ctx, th)[1]}" for th in found if th not in counted]
+    partial = [th for th in found if _partial(rule, ctx, th, counted)]
+    failing = [th for th in found if th not in counted and th not in partial]
+    why = [f"{th.describe()}: {_counts(rule, ctx, th)[1]}" for th in failing]
     if rule.count > 1 and counted:
         why.insert(0, f"{len(distinct)} of the {rule.count} drugs required count")
-    no_outcome = [th for th in found if th.t.outcome is None and "any" not in rule.outcomes]
-    reason = "No qualifying trial counts: " + "; ".join(why + aside) + "."
     evidence = [th.evidence() for th in found]
+    if not failing:
+        # every record on file counts only together with records not yet on file
+        said = "; ".join(th.describe() for th in partial)
+        need = (
+            f"contraindications to all of {drug_names(_contra_list(rule), ctx.requested, 'and')}"
+            if rule.contraindication == "all" and not counted
+            else f"{rule.count} different qualifying drugs"
+        )
+        return Result(
+            Status.missing,
+            f"{said}: this counts only together with records not yet on file (the policy asks "
+            f"for {need}).",
+            _complete(rule, ctx, partial),
+            evidence,
+        )
+    no_outcome = [th for th in failing if th.t.outcome is None and "any" not in rule.outcomes]
+    reason = "No qualifying trial counts: " + "; ".join(why + aside) + "."
     if no_outcome:
         th = no_outcome[0]
         return Result(
