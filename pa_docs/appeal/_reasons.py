@@ -19,9 +19,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from .._yaml import load_data
 from ..errors import InputError
 from ..policy import Criterion, Policy
 from ..policy._model import AllOf, AnyOf
@@ -65,7 +65,7 @@ class ReasonTable(_Model):
 @cache
 def reason_table() -> ReasonTable:
     text = resources.files(__package__).joinpath("data/reasons.yaml").read_text("utf-8")
-    table = ReasonTable.model_validate(yaml.safe_load(text))
+    table = ReasonTable.model_validate(load_data(text, "reasons.yaml"))
     for c in table.codes.values():
         assert c.family in table.families, c.family
     return table

@@ -74,7 +74,8 @@ class CaseLog:
             _db.migrate(engine)
         except sa.exc.OperationalError as exc:
             engine.dispose()
-            raise InputError(f"cannot open the log: {exc.orig}", file=target) from None
+            first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else exc
+            raise InputError(f"cannot open the log: {first}", file=target) from None
         return cls(engine, current_user(user))
 
     def close(self) -> None:
