@@ -180,7 +180,7 @@ def load_test(path: Path) -> PolicyTest:
     if base_name is not None or base_path.exists():
         base = _yaml.load(base_path, PolicyError).data
         data["case"] = merge(base, data.get("case") or {})
-    doc = _yaml.Document(path, data, doc.text)
+    doc = _yaml.Document(path, data, doc.lines)
     return doc.validate(PolicyTest, PolicyError)
 
 
