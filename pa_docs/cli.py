@@ -39,7 +39,7 @@ def _register_subcommands() -> None:
     app.command("import-fhir")(import_fhir_command)
     app.add_typer(log_app, name="log")
     app.command("kpi")(kpi_command)
-    from .policy._cli import register
+    from .authoring._cli import register
 
     register(criteria_app, app)
 

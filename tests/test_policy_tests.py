@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from pa_docs.authoring._tests import merge, run_folder
 from pa_docs.cli import main
 from pa_docs.errors import PolicyError
-from pa_docs.policy._testing import merge, run_folder
 
 from .conftest import ROOT
 

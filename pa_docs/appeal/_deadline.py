@@ -22,9 +22,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .._business_days import previous_business_day
+from .._dates import add_months
 from .._yaml import load_data
 from ..errors import InputError
-from ..policy._model import add_months
 
 PRESUMED_RECEIPT_DAYS = 5
 

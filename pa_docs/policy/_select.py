@@ -10,8 +10,8 @@ from typing import Any
 from .. import _yaml
 from ..case import Case
 from ..errors import InputError, PolicyError
+from ..kinds import any_match
 from ..vocab import vocabulary
-from ._codes import any_match
 from ._load import Policies
 from ._model import Policy
 

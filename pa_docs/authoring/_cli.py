@@ -32,7 +32,7 @@ def test_command(folder: FolderArg = None) -> None:
     from rich.text import Text
 
     from .._resources import shipped
-    from ._testing import run_folder
+    from ._tests import run_folder
 
     where = folder if folder is not None else shipped("criteria")
     report = run_folder(where)

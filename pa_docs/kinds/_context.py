@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..case import Case, Lab, Treatment
-from ..policy import Policy
-from ..policy._model import DrugMatch
 from ..vocab import Drug, vocabulary
-from ._verdict import Evidence
+from ._base import DrugMatch
+from ._result import Evidence
 
 
 def iso(d: dt.date | None) -> str:
@@ -69,19 +69,35 @@ class Therapy:
         return Evidence(self.ref, self.t.start, self.describe())
 
 
-class Context:
-    """A case prepared for checking against one policy."""
+Disqualify = Callable[[Lab], str | None]
+"""Whether a policy disqualifies a test result: None when it counts, else why not ('' when the
+policy gives no reason)."""
 
-    def __init__(self, case: Case, policy: Policy, *, time_of_need_days: int = 30) -> None:
+
+def _none(lab: Lab) -> str | None:
+    return None
+
+
+class Context:
+    """A case prepared for checking: its labs, therapies and requested drug, sorted once.
+
+    ``disqualify``: which test results the policy disqualifies (a supplier-run test), as if
+    absent. ``time_of_need_days``: the practice's recency convention for tests that must reflect
+    the time of need, where the policy gives no number.
+    """
+
+    def __init__(
+        self, case: Case, disqualify: Disqualify = _none, *, time_of_need_days: int = 30
+    ) -> None:
         v = vocabulary()
         self.case = case
-        self.policy = policy
         self.request_date = case.request_date
         self.time_of_need_days = time_of_need_days
+        self.disqualify = disqualify
         self.labs: list[tuple[int, Lab]] = []
         self.disqualified: list[tuple[int, Lab]] = []
         for i, lab in enumerate(case.labs):
-            bad = policy.disqualifies(lab.key, lab.performed_by)
+            bad = disqualify(lab) is not None
             (self.disqualified if bad else self.labs).append((i, lab))
         self.therapies: list[Therapy] = []
         self.samples: list[Therapy] = []

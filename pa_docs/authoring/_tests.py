@@ -29,10 +29,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .. import _yaml
 from ..case import Case
+from ..check import check_case
 from ..errors import InputError, PolicyError, Problem
-from ._load import load_folder
-from ._model import Policy
-from ._select import select_policy
+from ..policy import Policy, load_folder, select_policy
 
 Verdict = Literal["met", "not_met", "missing"]
 
@@ -190,8 +189,6 @@ def _describe(status: str, verdicts: dict[str, str]) -> str:
 
 def run_test(path: Path, t: PolicyTest, policies: dict[str, Policy]) -> Outcome:
     """Check the test's case against its policy and compare with what it expects."""
-    from ..check import check_case
-
     pid = t.policy or path.parent.name
     if pid not in policies:
         raise PolicyError(
