@@ -20,6 +20,7 @@ from typing import Any
 from .case import Case, load_case
 from .check import CaseStatus, CheckResult, Evidence, Status, Verdict, check_case
 from .errors import CaseError, InputError, NotReadyError, PaDocsError, PolicyError
+from .notices import FILL, InputWarning, ToFill
 from .policy import Criterion, Policy, load_policies, load_policy, select_policy
 
 logging.getLogger("pa_docs").addHandler(logging.NullHandler())
@@ -37,6 +38,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "FILL",
     "Case",
     "CaseError",
     "CaseStatus",
@@ -46,12 +48,14 @@ __all__ = [
     "Document",
     "Evidence",
     "InputError",
+    "InputWarning",
     "NotReadyError",
     "PaDocsError",
     "Policy",
     "PolicyError",
     "Profile",
     "Status",
+    "ToFill",
     "Verdict",
     "build_letter",
     "build_packet",

@@ -34,11 +34,14 @@ def _register_subcommands() -> None:
     from .appeal._cli import deadline_command
     from .fhir._cli import import_fhir_command
     from .log._cli import kpi_command, log_app
+    from .web._cli import serve_command, users_app
 
     app.command("deadline")(deadline_command)
     app.command("import-fhir")(import_fhir_command)
     app.add_typer(log_app, name="log")
     app.command("kpi")(kpi_command)
+    app.command("serve")(serve_command)
+    app.add_typer(users_app, name="users")
     from .authoring._cli import register
 
     register(criteria_app, app)
@@ -52,6 +55,24 @@ CriteriaOpt = Annotated[
     list[Path] | None,
     typer.Option("--criteria", help="A folder of extra policy YAML files (repeatable)."),
 ]
+StrictOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Treat warnings (a drug, encounter type or finding pa-docs does not know) as input "
+        "errors (exit 2).",
+    ),
+]
+
+
+def _load_case(path: Path, strict: bool) -> Any:
+    """Load a case; print each warning on stderr (one line each), or refuse them if strict."""
+    from .case import load_case
+
+    case = load_case(path, strict=strict)
+    for w in case.warnings:
+        sys.stderr.write(f"{w}\n")
+    return case
 
 
 def _out() -> Any:
@@ -76,17 +97,18 @@ def check(
     format: Annotated[
         str, typer.Option("--format", help="table (for people) or json (for tools).")
     ] = "table",
+    strict: StrictOpt = False,
 ) -> None:
     """Check a case against its payer's policy, criterion by criterion.
 
-    Exit 0 when the case is ready, 1 when it has gaps or a criterion is not met, 2 on bad input.
+    Exit 0 when the case is ready, 1 when it has gaps, a criterion is not met or a FILL-IN
+    placeholder remains, 2 on bad input.
     """
-    from .case import load_case
     from .check import CaseStatus, check_case
 
     if format not in {"table", "json"}:
         raise InputError(f"--format must be table or json, got {format!r}")
-    c = load_case(case)
+    c = _load_case(case, strict)
     result = check_case(c, _policy_for(c, policy, criteria, case))
     if format == "json":
         import json
@@ -115,7 +137,11 @@ TemplatesOpt = Annotated[
     ),
 ]
 DraftOpt = Annotated[
-    bool, typer.Option("--draft", help="Render a case with gaps, marked DRAFT, gaps on page one.")
+    bool,
+    typer.Option(
+        "--draft",
+        help="Render a case with gaps or FILL-IN placeholders, marked DRAFT, gaps on page one.",
+    ),
 ]
 
 
@@ -140,14 +166,14 @@ def _document(
     profile: Path | None,
     templates: Path | None,
     draft: bool,
+    strict: bool = False,
 ) -> None:
-    from .case import load_case
     from .check import check_case
     from .documents import build_letter, build_packet
     from .render import write
 
     prof = _render_options(format, profile, templates)
-    c = load_case(case)
+    c = _load_case(case, strict)
     pol = _policy_for(c, policy, criteria)
     result = check_case(c, pol)
     if kind == "packet":
@@ -179,12 +205,13 @@ def packet(
     profile: ProfileOpt = None,
     templates: TemplatesOpt = None,
     draft: DraftOpt = False,
+    strict: StrictOpt = False,
 ) -> None:
     """Write the submission packet: cover, letter, criteria crosswalk, evidence, attachments.
 
-    A case that is not ready is refused (exit 1) with its gaps, unless --draft.
+    A case that is not ready (gaps, or FILL-IN placeholders) is refused (exit 1), unless --draft.
     """
-    _document("packet", case, policy, criteria, format, output, profile, templates, draft)
+    _document("packet", case, policy, criteria, format, output, profile, templates, draft, strict)
 
 
 @app.command()
@@ -197,9 +224,10 @@ def letter(
     profile: ProfileOpt = None,
     templates: TemplatesOpt = None,
     draft: DraftOpt = False,
+    strict: StrictOpt = False,
 ) -> None:
     """Write the letter of medical necessity alone (same options as packet)."""
-    _document("letter", case, policy, criteria, format, output, profile, templates, draft)
+    _document("letter", case, policy, criteria, format, output, profile, templates, draft, strict)
 
 
 DenialOpt = Annotated[
@@ -222,12 +250,12 @@ def _plan(
     *,
     late: bool,
     draft: bool,
+    strict: bool = False,
 ) -> Any:
     from .appeal import load_denial, plan_appeal
     from .appeal._cli import _date
-    from .case import load_case
 
-    c = load_case(case)
+    c = _load_case(case, strict)
     d = load_denial(denial, c.case_id)
     plan = plan_appeal(
         c,
@@ -270,6 +298,7 @@ def appeal(
     late: Annotated[
         bool, typer.Option("--late", help="File past the deadline, asking for good cause.")
     ] = False,
+    strict: StrictOpt = False,
 ) -> None:
     """Write the appeal letter: each denial reason quoted and answered with the payer's criterion
     and dated evidence. Refused (exit 1) when the record does not support an answer, unless
@@ -278,7 +307,7 @@ def appeal(
     from .render import write
 
     prof = _render_options(format, profile, templates)
-    plan = _plan(case, denial, policy, criteria, as_of, late=late, draft=draft)
+    plan = _plan(case, denial, policy, criteria, as_of, late=late, draft=draft, strict=strict)
     doc = build_appeal(plan, profile=prof, templates=templates, case_path=case)
     name = f"{plan.case.case_id}-appeal-level{plan.level}.{format}"
     target = write(doc, format, output or Path(name))
@@ -296,15 +325,21 @@ def p2p(
     output: OutOpt = None,
     profile: ProfileOpt = None,
     templates: TemplatesOpt = None,
+    draft: Annotated[
+        bool,
+        typer.Option("--draft", help="Write the sheet even with FILL-IN placeholders, marked."),
+    ] = False,
+    strict: StrictOpt = False,
 ) -> None:
     """Write a one-page peer-to-peer preparation sheet: reasons, criteria, strongest evidence,
-    questions to ask the reviewer, and the weak points of the record."""
+    questions to ask the reviewer, and the weak points of the record. A case with FILL-IN
+    placeholders is refused (exit 1) unless --draft."""
     from .documents._appeal import build_p2p
     from .render import write
 
     prof = _render_options(format, profile, templates)
-    plan = _plan(case, denial, policy, criteria, as_of, late=True, draft=True)
-    doc = build_p2p(plan, profile=prof, templates=templates, case_path=case)
+    plan = _plan(case, denial, policy, criteria, as_of, late=True, draft=True, strict=strict)
+    doc = build_p2p(plan, profile=prof, templates=templates, case_path=case, draft=draft)
     target = write(doc, format, output or Path(f"{plan.case.case_id}-p2p.{format}"))
     sys.stderr.write(f"wrote {target}\n")
 

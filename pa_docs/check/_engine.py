@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..case import Case, Lab
+from ..case import Case
 from ..kinds import Context
 from ..policy import Policy
 from ._verdict import CheckResult, Verdict
@@ -13,14 +13,17 @@ def check_case(case: Case, policy: Policy, *, time_of_need_days: int = 30) -> Ch
 
     ``time_of_need_days`` is the practice's recency convention for tests that must reflect the
     time of need (the policy gives no number)."""
-
-    def disqualify(lab: Lab) -> str | None:
-        d = policy.disqualifies(lab.key, lab.performed_by)
-        return None if d is None else (d.because or "")
-
-    ctx = Context(case, disqualify, time_of_need_days=time_of_need_days)
+    ctx = Context(case, policy.disqualifier(), time_of_need_days=time_of_need_days)
     verdicts = []
     for c in policy.criteria(case.request.type):
         r = c.rule.judge(ctx)
         verdicts.append(Verdict(c, r.status, r.reason, r.action, r.evidence))
-    return CheckResult(case.case_id, case.request_date, case.request.type, policy, verdicts)
+    return CheckResult(
+        case.case_id,
+        case.request_date,
+        case.request.type,
+        policy,
+        verdicts,
+        warnings=list(case.warnings),
+        to_fill=list(case.to_fill),
+    )

@@ -192,6 +192,7 @@ def _build(
     case_path: str | Path | None,
     *,
     draft: bool,
+    allow_to_fill: bool | None = None,
 ) -> Document:
     doc = build(
         kind,
@@ -206,6 +207,7 @@ def _build(
         case_path=case_path,
         extra=extra,
         hash_parts=(plan.denial, plan.as_of.isoformat(), plan.late),
+        allow_to_fill=allow_to_fill,
     )
     return replace(doc, date=plan.as_of, gaps=tuple(str(g) for g in plan.gaps))
 
@@ -238,8 +240,10 @@ def build_p2p(
     profile: Profile | None = None,
     templates: Path | None = None,
     case_path: str | Path | None = None,
+    draft: bool = False,
 ) -> Document:
-    """A one-page peer-to-peer preparation sheet for the physician."""
+    """A one-page peer-to-peer preparation sheet for the physician. A case with placeholders
+    still to fill is refused unless ``draft``."""
     extra = appeal_context(plan)
     extra["points"] = [
         {
@@ -261,4 +265,5 @@ def build_p2p(
         templates,
         case_path,
         draft=False,
+        allow_to_fill=draft,
     )

@@ -7,12 +7,14 @@ template and extra context.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from ..case import Case
 from ..check import CaseStatus, CheckResult
 from ..errors import CaseError, NotReadyError
+from ..notices import ToFill
 from ..policy import Policy
 from ._blocks import parse
 from ._context import input_hash, template_context
@@ -42,12 +44,32 @@ def enclosures(case: Case, case_path: str | Path | None) -> list[Enclosure]:
     return out
 
 
+def _to_fill_lines(to_fill: Sequence[ToFill]) -> list[str]:
+    return [
+        f"{f.path}{f' (line {f.line})' if f.line else ''}: still FILL-IN ({f.what})"
+        for f in to_fill
+    ]
+
+
 def refuse_unless_ready(result: CheckResult, draft: bool, what: str) -> None:
     if result.status is not CaseStatus.ready and not draft:
         raise NotReadyError(
             f"Case {result.case_id} is not ready for {what} (status {result.status.value}); "
             "fill these gaps, or pass --draft for a marked draft:",
-            [f"{v.id} ({v.status.value}): {v.action or v.reason}" for v in result.gaps],
+            [f"{v.id} ({v.status.value}): {v.action or v.reason}" for v in result.gaps]
+            + _to_fill_lines(result.to_fill),
+        )
+
+
+def refuse_placeholders(case: Case, draft: bool, what: str) -> None:
+    """No document leaves with a ``FILL-IN`` in it: refused (nothing written) unless a draft."""
+    if case.to_fill and not draft:
+        n = len(case.to_fill)
+        raise NotReadyError(
+            f"Case {case.case_id} holds {n} placeholder{'s' if n != 1 else ''} still to fill, "
+            f"so no {what} was written; fill {'them' if n != 1 else 'it'} in, or pass --draft "
+            "for a marked draft:",
+            _to_fill_lines(case.to_fill),
         )
 
 
@@ -66,8 +88,13 @@ def build(
     extra: dict[str, Any] | None = None,
     hash_parts: tuple[Any, ...] = (),
     pdf_attachments: bool = False,
+    allow_to_fill: bool | None = None,
 ) -> Document:
-    """Render ``template`` to blocks with the case's context; the common path of every document."""
+    """Render ``template`` to blocks with the case's context; the common path of every document.
+
+    A case with ``FILL-IN`` placeholders is refused unless ``allow_to_fill`` (by default: a
+    draft)."""
+    refuse_placeholders(case, draft if allow_to_fill is None else allow_to_fill, title.lower())
     profile = profile or default_profile()
     encl = enclosures(case, case_path)
     h = hashlib.sha256()

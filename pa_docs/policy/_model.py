@@ -9,10 +9,12 @@ version, date checked) and its ``rule``: one of the kinds of ``pa_docs.kinds``, 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
+from ..case import Lab
 from ..kinds import LEAF_KINDS, Rule
 from ..vocab import vocabulary
 
@@ -303,3 +305,13 @@ class Policy(_Model):
     def disqualifies(self, test: str, performed_by: str | None) -> Disqualify | None:
         """The rule disqualifying a result of ``test`` performed by ``performed_by``, if any."""
         return next((d for d in self.disqualify if d.applies(test, performed_by)), None)
+
+    def disqualifier(self) -> Callable[[Lab], str | None]:
+        """For ``kinds.Context``: None when the policy lets a test result count, else why not
+        ('' when the policy gives no reason)."""
+
+        def why(lab: Lab) -> str | None:
+            d = self.disqualifies(lab.key, lab.performed_by)
+            return None if d is None else (d.because or "")
+
+        return why
