@@ -142,10 +142,10 @@ class DrugMatch(Model):
                 d = v.drug(name)
                 if d is None:
                     raise ValueError(f"unknown drug {name!r}")
-                if self.drug_class not in d.classes:
+                if self.drug_class not in d.all_classes:
                     raise ValueError(
                         f"{name!r} is not in the class {self.drug_class!r} of the vocabulary "
-                        f"(its classes: {', '.join(d.classes)})"
+                        f"(its classes: {', '.join(d.all_classes)})"
                     )
         return self
 

@@ -152,7 +152,7 @@ class Context:
                 return ""
         else:
             cls = m.drug_class
-            if cls not in th.drug.classes:
+            if cls not in th.drug.all_classes:
                 return ""
             excluded = {
                 self.requested if x == "requested" else v.drug(x).key  # type: ignore[union-attr]

@@ -207,8 +207,8 @@ class Policy(_Model):
     title: str
     """The policy's title."""
     number: str | None = None
-    """The payer's policy number as printed (``CPB 0341``, ``IP0652``, ``LCD L33718``); none
-    when the payer gives none."""
+    """The payer's policy number as printed (``CPB 0341``, ``IP0652``, ``L33718``); none when
+    the payer gives none."""
     cite: str | None = None
     """How documents cite the policy (``Aetna CPB 0341``, ``LCD L33718``); ``<payer>
     <number>`` when omitted."""
