@@ -12,8 +12,9 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, model_validator
 
+from .._limits import MAX_NOTE, InputModel
 from ..case import Lab
 from ..kinds import LEAF_KINDS, Rule
 from ..vocab import vocabulary
@@ -24,9 +25,13 @@ else:
     Kind = Literal[LEAF_KINDS]
 
 
-class _Model(BaseModel):
+class _Model(InputModel):
     model_config = ConfigDict(
-        extra="forbid", frozen=True, coerce_numbers_to_str=True, use_attribute_docstrings=True
+        extra="forbid",
+        frozen=True,
+        coerce_numbers_to_str=True,
+        use_attribute_docstrings=True,
+        str_max_length=MAX_NOTE,  # a payer's wording may run long
     )
 
 
