@@ -268,3 +268,14 @@ def test_placeholders_and_warnings_are_fixed_from_the_page(
     assert (cases / "fill.yaml").read_text(encoding="utf-8").replace(
         "case_id: FILL-1", "case_id: RA-2026-0147"
     ) == (cases / "ra-infliximab-aetna.yaml").read_text(encoding="utf-8")
+
+
+def test_lab_forms_ask_what_the_policy_judges_a_result_by(ana: httpx.Client) -> None:
+    """Medicare oxygen: the qualifying test must not be a supplier's, must be evaluated by the
+    treating practitioner, and Group I/II results name their context."""
+    page = html.unescape(ana.get("/cases/DME-2026-0044").text)
+    assert 'name="item:performed_by"' in page
+    assert "a test performed by: supplier does not count" in page
+    assert 'name="item:evaluated_by_treating_practitioner"' in page
+    assert 'name="item:context" value="exercise"' in page
+    assert "Oxygen saturation (SpO2) during sleep" in page

@@ -188,8 +188,12 @@ def fix_form(
 
 
 def _unmet_leaves(rule: RuleBase, case: Case, policy: Policy) -> list[RuleBase]:
-    """The parts of a rule that the record does not meet, each judged on its own."""
-    ctx = Context(case, policy.disqualifier())
+    """The parts of a rule that the record does not meet, each judged on its own (as
+    ``check_case`` judges them); every part when they cannot be judged one by one."""
+    try:
+        ctx = Context(case, policy.disqualifier())
+    except (AttributeError, TypeError):  # the checker's context changed shape: offer every part
+        return list(rule.leaves())
     return [r for r in rule.leaves() if r.judge(ctx).status is not Status.met]
 
 
@@ -210,9 +214,16 @@ def _lab_form(rule: LabRule, policy: Policy) -> Form:
     ]
     if rule.events:
         inputs.append(Input("events", "Events", "number"))
-    if policy.disqualify_performed_by:
+    barred = sorted(
+        {
+            d.performed_by
+            for d in policy.disqualify
+            if d.tests is None or set(d.tests) & set(rule.tests)
+        }
+    )
+    if barred:
         who = ("", "practitioner", "lab", "supplier")
-        hint = f"a test performed by: {', '.join(policy.disqualify_performed_by)} does not count"
+        hint = f"a test performed by: {', '.join(barred)} does not count"
         inputs.append(Input("performed_by", "Performed by", "select", who, hint=hint))
     if rule.require_evaluated_by_treating_practitioner:
         inputs.append(
