@@ -45,6 +45,9 @@ def _register_subcommands() -> None:
     app.command("batch")(batch_command)
     app.command("serve")(serve_command)
     app.add_typer(users_app, name="users")
+    from .authoring._cli import register
+
+    register(criteria_app, app)
 
 
 CaseArg = Annotated[Path, typer.Argument(help="The case file (YAML).", show_default=False)]
