@@ -35,10 +35,13 @@ _LAZY = {
     "write": "render",
     "Denial": "appeal",
     "load_denial": "appeal",
+    "batch": "_batch",
+    "BatchRow": "_batch",
 }
 
 __all__ = [
     "FILL",
+    "BatchRow",
     "Case",
     "CaseError",
     "CaseStatus",
@@ -57,6 +60,7 @@ __all__ = [
     "Status",
     "ToFill",
     "Verdict",
+    "batch",
     "build_letter",
     "build_packet",
     "check_case",

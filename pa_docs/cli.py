@@ -31,6 +31,7 @@ app.add_typer(criteria_app, name="criteria")
 
 def _register_subcommands() -> None:
     """Commands whose modules live with their feature (each imports its heavy parts lazily)."""
+    from ._batch._cli import batch_command
     from .appeal._cli import deadline_command
     from .fhir._cli import import_fhir_command
     from .log._cli import kpi_command, log_app
@@ -40,6 +41,7 @@ def _register_subcommands() -> None:
     app.command("import-fhir")(import_fhir_command)
     app.add_typer(log_app, name="log")
     app.command("kpi")(kpi_command)
+    app.command("batch")(batch_command)
     app.command("serve")(serve_command)
     app.add_typer(users_app, name="users")
 
@@ -133,6 +135,20 @@ TemplatesOpt = Annotated[
         "--templates", help="Folder of templates overriding the shipped ones, file by file."
     ),
 ]
+SignerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--signer",
+        help="Who signs, as 'Name, credentials, NPI' (default: the case's prescriber, or the "
+        "profile's signer when it has the prescriber's NPI).",
+    ),
+]
+FaxOpt = Annotated[
+    bool,
+    typer.Option(
+        "--fax", help="Render for fax: black on white, no tinted fills, nothing below 9 pt."
+    ),
+]
 DraftOpt = Annotated[
     bool,
     typer.Option(
@@ -140,6 +156,12 @@ DraftOpt = Annotated[
         help="Render a case with gaps or FILL-IN placeholders, marked DRAFT, gaps on page one.",
     ),
 ]
+
+
+def _signer(text: str | None) -> Any:
+    from .documents import parse_signer
+
+    return parse_signer(text) if text else None
 
 
 def _render_options(format: str, profile: Path | None, templates: Path | None) -> Any:
@@ -164,12 +186,15 @@ def _document(
     templates: Path | None,
     draft: bool,
     strict: bool = False,
+    signer: str | None = None,
+    fax: bool = False,
 ) -> None:
     from .check import check_case
     from .documents import build_letter, build_packet
     from .render import write
 
     prof = _render_options(format, profile, templates)
+    who = _signer(signer)
     c = _load_case(case, strict)
     pol = _policy_for(c, policy, criteria)
     result = check_case(c, pol)
@@ -183,11 +208,14 @@ def _document(
             templates=templates,
             case_path=case,
             format=format,
+            signer=who,
+            fax=fax,
         )
     else:
         doc = build_letter(
-            c, pol, result, profile=prof, draft=draft, templates=templates, case_path=case
-        )
+            c, pol, result, profile=prof, draft=draft, templates=templates, case_path=case,
+            signer=who, fax=fax,
+        )  # fmt: skip
     target = write(doc, format, output or Path(f"{c.case_id}-{kind}.{format}"))
     sys.stderr.write(f"wrote {target} ({'DRAFT, ' if draft else ''}policy {pol.id})\n")
 
@@ -203,12 +231,27 @@ def packet(
     templates: TemplatesOpt = None,
     draft: DraftOpt = False,
     strict: StrictOpt = False,
+    signer: SignerOpt = None,
+    fax: FaxOpt = False,
 ) -> None:
     """Write the submission packet: cover, letter, criteria crosswalk, evidence, attachments.
 
     A case that is not ready (gaps, or FILL-IN placeholders) is refused (exit 1), unless --draft.
     """
-    _document("packet", case, policy, criteria, format, output, profile, templates, draft, strict)
+    _document(
+        "packet",
+        case,
+        policy,
+        criteria,
+        format,
+        output,
+        profile,
+        templates,
+        draft,
+        strict,
+        signer,
+        fax,
+    )
 
 
 @app.command()
@@ -222,9 +265,24 @@ def letter(
     templates: TemplatesOpt = None,
     draft: DraftOpt = False,
     strict: StrictOpt = False,
+    signer: SignerOpt = None,
+    fax: FaxOpt = False,
 ) -> None:
     """Write the letter of medical necessity alone (same options as packet)."""
-    _document("letter", case, policy, criteria, format, output, profile, templates, draft, strict)
+    _document(
+        "letter",
+        case,
+        policy,
+        criteria,
+        format,
+        output,
+        profile,
+        templates,
+        draft,
+        strict,
+        signer,
+        fax,
+    )
 
 
 DenialOpt = Annotated[
@@ -296,6 +354,8 @@ def appeal(
         bool, typer.Option("--late", help="File past the deadline, asking for good cause.")
     ] = False,
     strict: StrictOpt = False,
+    signer: SignerOpt = None,
+    fax: FaxOpt = False,
 ) -> None:
     """Write the appeal letter: each denial reason quoted and answered with the payer's criterion
     and dated evidence. Refused (exit 1) when the record does not support an answer, unless
@@ -305,7 +365,9 @@ def appeal(
 
     prof = _render_options(format, profile, templates)
     plan = _plan(case, denial, policy, criteria, as_of, late=late, draft=draft, strict=strict)
-    doc = build_appeal(plan, profile=prof, templates=templates, case_path=case)
+    doc = build_appeal(
+        plan, profile=prof, templates=templates, case_path=case, signer=_signer(signer), fax=fax
+    )
     name = f"{plan.case.case_id}-appeal-level{plan.level}.{format}"
     target = write(doc, format, output or Path(name))
     sys.stderr.write(f"wrote {target}{' (DRAFT)' if draft else ''}\n")
@@ -327,16 +389,22 @@ def p2p(
         typer.Option("--draft", help="Write the sheet even with FILL-IN placeholders, marked."),
     ] = False,
     strict: StrictOpt = False,
+    signer: SignerOpt = None,
+    fax: FaxOpt = False,
 ) -> None:
-    """Write a one-page peer-to-peer preparation sheet: reasons, criteria, strongest evidence,
-    questions to ask the reviewer, and the weak points of the record. A case with FILL-IN
+    """Write a one-page peer-to-peer preparation sheet: case summary, reasons with the strongest
+    evidence, anticipated objections with answers, our ask, and the weak points of the record.
+    Refused (exit 2) where the level decides on paper (QIC, external review). A case with FILL-IN
     placeholders is refused (exit 1) unless --draft."""
     from .documents._appeal import build_p2p
     from .render import write
 
     prof = _render_options(format, profile, templates)
     plan = _plan(case, denial, policy, criteria, as_of, late=True, draft=True, strict=strict)
-    doc = build_p2p(plan, profile=prof, templates=templates, case_path=case, draft=draft)
+    doc = build_p2p(
+        plan, profile=prof, templates=templates, case_path=case, draft=draft,
+        signer=_signer(signer), fax=fax,
+    )  # fmt: skip
     target = write(doc, format, output or Path(f"{plan.case.case_id}-p2p.{format}"))
     sys.stderr.write(f"wrote {target}\n")
 

@@ -134,6 +134,7 @@ class Patient(_Model):
     birth_date: Date
     sex: Sex = Sex.unknown
     member_id: Text
+    weight_kg: float | None = Field(default=None, gt=0, le=700)  # for weight-based doses
 
 
 class Coverage(_Model):
@@ -178,7 +179,14 @@ class Request(_Model):
     route: str | None = None
     diagnosis: str
     urgency: Literal["standard", "expedited"] = "standard"
+    urgency_reason: str | None = None  # the clinical reason an expedited review is asked for
     policy: str | None = None
+    # printed when given: the dispensing and ordering details a payer or DME MAC checks
+    ndc: str | None = None
+    quantity: str | None = None
+    days_supply: int | None = Field(default=None, ge=1, le=366)
+    site_of_care: str | None = None
+    order_date: Date | None = None  # the order's date (the request date when absent)
 
     _dx = field_validator("diagnosis")(classmethod(lambda cls, v: _icd10(v)))
 

@@ -19,7 +19,7 @@ from ..policy import Policy
 from ._blocks import parse
 from ._context import input_hash, template_context
 from ._document import Document, Enclosure
-from ._profile import Profile, default_profile
+from ._profile import Profile, Signer, default_profile
 from ._templates import markup_env, render_template, template_dirs
 
 TITLES = {
@@ -88,6 +88,8 @@ def build(
     extra: dict[str, Any] | None = None,
     hash_parts: tuple[Any, ...] = (),
     pdf_attachments: bool = False,
+    signer: Signer | None = None,
+    fax: bool = False,
     allow_to_fill: bool | None = None,
 ) -> Document:
     """Render ``template`` to blocks with the case's context; the common path of every document.
@@ -107,11 +109,13 @@ def build(
         kind,
         draft,
         h.hexdigest(),
+        signer.model_dump() if signer else None,
+        fax or profile.fax_output,
         *hash_parts,
     )
     names = [e.title for e in encl]
     ctx = template_context(
-        case, policy, result, profile, draft=draft, digest=digest, enclosures=names
+        case, policy, result, profile, draft=draft, digest=digest, enclosures=names, signer=signer
     )
     ctx.update(kind=kind, enclosures_pdf=names if pdf_attachments else [], **(extra or {}))
     blocks = parse(render_template(markup_env(templates), template, ctx))
@@ -138,6 +142,7 @@ def build(
         practice_name=ctx["practice"]["name"],
         reference_docx=profile.asset(profile.reference_docx),
         gaps=tuple(f"{v.id}: {v.reason}" for v in result.gaps),
+        fax=fax or profile.fax_output,
     )
 
 
@@ -151,6 +156,8 @@ def build_packet(
     templates: Path | None = None,
     case_path: str | Path | None = None,
     format: str = "pdf",
+    signer: Signer | None = None,
+    fax: bool = False,
 ) -> Document:
     """The submission packet: cover, letter, crosswalk, evidence; PDF attachments appended."""
     refuse_unless_ready(result, draft, "a packet")
@@ -166,6 +173,8 @@ def build_packet(
         templates=templates,
         case_path=case_path,
         pdf_attachments=format == "pdf",
+        signer=signer,
+        fax=fax,
     )
 
 
@@ -178,6 +187,8 @@ def build_letter(
     draft: bool = False,
     templates: Path | None = None,
     case_path: str | Path | None = None,
+    signer: Signer | None = None,
+    fax: bool = False,
 ) -> Document:
     """The letter of medical necessity alone."""
     refuse_unless_ready(result, draft, "a letter")
@@ -192,4 +203,6 @@ def build_letter(
         draft=draft,
         templates=templates,
         case_path=case_path,
+        signer=signer,
+        fax=fax,
     )
