@@ -55,19 +55,23 @@ class Drug:
     brands: tuple[str, ...] = ()
     potency: tuple[tuple[str, tuple[str, ...], int], ...] = ()
     display: str | None = None  # how documents name a device ("continuous positive airway ...")
+    groups: tuple[str, ...] = ()  # classes by indication (psoriasis_biologic): matched, not shown
     by_route: tuple[tuple[str, tuple[str, ...]], ...] = ()
     brand_route: tuple[tuple[str, str], ...] = ()
 
     def classes_by(self, route: str | None) -> tuple[str, ...]:
-        """The classes of the drug taken by ``route`` (a key of the vocabulary's routes)."""
+        """What a policy's ``class`` matches for the drug taken by ``route`` (a key of the
+        vocabulary's routes): its classes by that route, and its groups by indication."""
         for r, classes in self.by_route:
             if r == route:
-                return classes
-        return self.classes
+                return (*classes, *self.groups)
+        return (*self.classes, *self.groups)
 
     @property
-    def all_classes(self) -> frozenset[str]:
-        return frozenset(self.classes).union(*(c for _, c in self.by_route))
+    def all_classes(self) -> tuple[str, ...]:
+        """The drug's classes by any route and its groups by indication."""
+        routed = [c for _, cs in self.by_route for c in cs]
+        return tuple(dict.fromkeys((*self.classes, *routed, *self.groups)))
 
 
 @dataclass
@@ -238,10 +242,11 @@ def vocabulary() -> Vocabulary:
     }
     raw = _read("drugs.yaml")
     potency = raw.get("potency", {})
+    by_indication = set(raw.get("indication_classes", []))
     drugs = {
         k: Drug(
             k,
-            tuple(v.get("classes", [])),
+            tuple(c for c in v.get("classes", []) if c not in by_indication),
             tuple(v.get("names", [])),
             tuple(v.get("brands", [])),
             tuple(
@@ -249,8 +254,9 @@ def vocabulary() -> Vocabulary:
                 for p in potency.get(k, [])
             ),
             v.get("display"),
-            tuple((r, tuple(c)) for r, c in (v.get("by_route") or {}).items()),
-            tuple((b, r) for b, r in (v.get("brand_route") or {}).items()),
+            groups=tuple(c for c in v.get("classes", []) if c in by_indication),
+            by_route=tuple((r, tuple(c)) for r, c in (v.get("by_route") or {}).items()),
+            brand_route=tuple((b, r) for b, r in (v.get("brand_route") or {}).items()),
         )
         for k, v in raw["drugs"].items()
     }
