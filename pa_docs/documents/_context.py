@@ -292,6 +292,7 @@ def template_context(
                 "source": lab.fhir_ref,
             }
             for lab in sorted(case.labs, key=lambda x: x.date, reverse=True)
+            if lab.usable  # a lab whose test is still FILL-IN is no evidence yet
         ],
         "scores": [
             {

@@ -138,7 +138,7 @@ def relevant(case: Case, kind: str, text: str, refs: list[str]) -> list[dict[str
                 seen.add(s.instrument)
                 picked.append(("scores", s, f"scores[{i}]"))
         for key in MARKERS:
-            labs = [(i, lab) for i, lab in enumerate(case.labs) if lab.key == key]
+            labs = [(i, lab) for i, lab in enumerate(case.labs) if lab.usable and lab.key == key]
             if labs:
                 i, lab = max(labs, key=lambda p: p[1].date)
                 picked.append(("labs", lab, f"labs[{i}]"))

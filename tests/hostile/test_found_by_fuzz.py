@@ -60,3 +60,14 @@ def test_a_duplicate_bad_case_id_in_a_sheet_is_shown_not_sent(tmp_path: Path) ->
     assert run.code == 0, run.err
     assert "also on line 2" in run.err and "\\x9a" in run.err
     assert "\x9a" not in run.err + run.out
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_a_lab_whose_test_is_still_to_fill_is_left_out_of_a_draft(tmp_path: Path, fmt: str) -> None:
+    """A lab with ``test: FILL-IN`` loads (it is no evidence yet); the documents looked its test
+    up anyway (AssertionError, exit 3)."""
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data["labs"][1]["test"] = "FILL-IN"
+    case = _case(tmp_path, labs=data["labs"])
+    run = cli("packet", case, "--draft", "--format", fmt, "-o", tmp_path / f"p.{fmt}")
+    assert run.code == 0, run.err
