@@ -13,6 +13,5 @@ def check_case(case: Case, policy: Policy) -> CheckResult:
     ctx = Context(case, policy.disqualify_performed_by)
     verdicts = []
     for c in policy.criteria(case.request.type):
-        r = c.rule.judge(ctx)
-        verdicts.append(Verdict(c, r.status, r.reason, r.action, r.evidence))
+        verdicts.append(Verdict(c, c.rule.judge(ctx)))
     return CheckResult(case.case_id, case.request_date, case.request.type, policy, verdicts)

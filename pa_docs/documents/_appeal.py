@@ -12,56 +12,40 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..appeal import AppealPlan, p2p_points
+from ..appeal import AppealPlan, CriterionAnswer, p2p_points
 from ..appeal._deadline import deadline_table
-from ..case import Case
-from ..check import Evidence
+from ..check import Evidence, Wording
+from ..kinds import ENGLISH
 from ._build import build
 from ._context import long_date
 from ._document import Document
 from ._profile import Profile
 
 
-def _note(case: Case, ref: str) -> str | None:
-    """The free-text note of the case item an evidence reference points at (``treatments[1]``)."""
-    name, _, rest = ref.partition("[")
-    items = getattr(case, name, None) if rest else None
-    try:
-        item = items[int(rest.rstrip("]"))] if items is not None else None
-    except (IndexError, ValueError, TypeError):
-        return None
-    note = getattr(item, "note", None)
-    return " ".join(note.split()) if isinstance(note, str) and note.strip() else None
+def _evidence(items: list[Evidence], wording: Wording = ENGLISH) -> list[dict[str, Any]]:
+    return [
+        {
+            "ref": e.ref,
+            "date": e.date.isoformat() if e.date else "",
+            "summary": wording.summary(e),
+            "dated": wording.dated(e),  # the summary with its date, printed once
+            "note": e.note,
+        }
+        for e in items
+    ]
 
 
-def _evidence(case: Case, items: list[Evidence]) -> list[dict[str, Any]]:
-    out = []
-    for e in items:
-        date = e.date.isoformat() if e.date else ""
-        out.append(
-            {
-                "ref": e.ref,
-                "date": date,
-                "summary": e.summary,
-                # the summary with its date, printed once
-                "dated": f"{e.summary} ({date})" if date and date not in e.summary else e.summary,
-                "note": _note(case, e.ref),
-            }
-        )
-    return out
-
-
-def _answer(reason: str, evidence: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
+def _answer(c: CriterionAnswer) -> tuple[str, list[dict[str, Any]]]:
     """A met criterion's answer: the verdict's reason as a sentence, with the notes of the items it
     names, and the evidence items it does not name (each printed once, with its date)."""
-    sentence = reason[:1].upper() + reason[1:]
+    said = c.verdict.said()
+    sentence = said.text[:1].upper() + said.text[1:]
     more = []
-    for e in evidence:
-        named = e["summary"] in reason or bool(e["date"] and e["date"] in reason)
-        if not named:
-            more.append(e)
-        elif e["note"] and e["note"] not in sentence:
-            sentence = f"{sentence.rstrip('.')}. {e['note']}"
+    for e in c.evidence:
+        if e not in said.named:
+            more.extend(_evidence([e], c.verdict.wording))
+        elif e.note and e not in said.noted:
+            sentence = f"{sentence.rstrip('.')}. {e.note}"
     return sentence, more
 
 
@@ -101,8 +85,8 @@ def appeal_context(plan: AppealPlan) -> dict[str, Any]:
     for r in plan.reasons:
         criteria = []
         for c in r.criteria:
-            evidence = _evidence(plan.case, c.evidence)
-            sentence, more = _answer(c.reason, evidence)
+            evidence = _evidence(c.evidence, c.verdict.wording)
+            sentence, more = _answer(c)
             criteria.append(
                 {
                     "id": c.id,
@@ -243,7 +227,7 @@ def build_p2p(
         {
             "n": p.reason_index,
             "text": p.reason_text,
-            "evidence": _evidence(plan.case, p.evidence[:4]),
+            "evidence": _evidence(p.evidence[:4]),
             "questions": p.questions,
         }
         for p in p2p_points(plan)

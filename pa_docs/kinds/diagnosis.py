@@ -7,6 +7,7 @@ Met when a code falls under ``codes`` and not under ``exclude``; not_met otherwi
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Literal
 
 from pydantic import Field
@@ -14,7 +15,18 @@ from pydantic import Field
 from ._base import RuleBase
 from ._codes import any_match
 from ._context import Context
-from ._result import Evidence, Result, Status
+from ._result import Evidence, Result, Status, msg
+
+WORDS = {
+    "diagnosis.met": "{found} is on record{onset}; the policy covers {codes:comma}.",
+    "diagnosis.onset": ", onset {date}",
+    "diagnosis.none": "No diagnosis is on record.",
+    "diagnosis.record": "Record the diagnosis with its ICD-10-CM code.",
+    "diagnosis.not_met": "No diagnosis on record falls under {codes:comma}: found {found:comma}"
+    "{excluded}.",
+    "diagnosis.excluded": " ({codes:comma} is excluded by the policy)",
+    "diagnosis.confirm": "Confirm the diagnosis: the policy covers {codes:comma}.",
+}
 
 EXAMPLE = """\
 # criteria/aetna-infliximab-ra.yaml, criterion "diagnosis"
@@ -35,40 +47,35 @@ class DiagnosisRule(RuleBase):
 
     def evaluate(self, ctx: Context) -> Result:
         case = ctx.case
-        wanted = ", ".join(self.codes)
         records = [
-            (f"diagnoses[{i}]", d.code, d.description, d.onset)
-            for i, d in enumerate(case.diagnoses)
+            Evidence("diagnoses", i, d.onset, d, role="code") for i, d in enumerate(case.diagnoses)
         ]
         req = case.request.diagnosis
-        if req not in {r[1] for r in records}:
-            records.insert(0, ("request.diagnosis", req, None, None))
+        if req not in {e.item.code for e in records}:
+            records.insert(0, Evidence("request", None, None, case.request, "diagnosis"))
         excluded = []
-        for ref, code, desc, onset in records:
+        for e in records:
+            code = e.item.code if e.section == "diagnoses" else req
             if any_match(code, self.codes):
                 if any_match(code, self.exclude):
                     excluded.append(code)
                     continue
-                what = f"{code}{f' ({desc})' if desc else ''}"
-                since = f", onset {onset.isoformat()}" if onset else ""
-                return Result(
-                    Status.met,
-                    f"{what} is on record{since}; the policy covers {wanted}.",
-                    evidence=[Evidence(ref, onset, what)],
-                )
+                found = replace(e, role=None)
+                onset = msg("diagnosis.onset", date=e.date) if e.date else None
+                said = msg("diagnosis.met", found=found, onset=onset, codes=self.codes)
+                return Result(Status.met, said, evidence=[found])
         if not records:
-            return Result(
-                Status.missing,
-                "No diagnosis is on record.",
-                "Record the diagnosis with its ICD-10-CM code.",
-            )
-        found = ", ".join(r[1] for r in records)
-        note = f" ({', '.join(excluded)} is excluded by the policy)" if excluded else ""
+            return Result(Status.missing, msg("diagnosis.none"), msg("diagnosis.record"))
         return Result(
             Status.not_met,
-            f"No diagnosis on record falls under {wanted}: found {found}{note}.",
-            f"Confirm the diagnosis: the policy covers {wanted}.",
-            [Evidence(r[0], r[3], r[1]) for r in records],
+            msg(
+                "diagnosis.not_met",
+                codes=self.codes,
+                found=records,
+                excluded=msg("diagnosis.excluded", codes=excluded) if excluded else None,
+            ),
+            msg("diagnosis.confirm", codes=self.codes),
+            records,
         )
 
 

@@ -15,8 +15,35 @@ from pydantic import Field, field_validator
 
 from ..case import Outcome
 from ._base import DrugMatch, Drugs, RuleBase, drug_matches
-from ._context import Context, Therapy, drug_names, iso
-from ._result import Result, Status
+from ._context import Context, Therapy
+from ._result import Message, Result, Status, msg
+
+WORDS = {
+    "step.all_contraindicated": "Contraindications to all of {drugs:list} are documented.",
+    "step.met": "{trials:semi}.",
+    "step.sample": "{drug} from samples ({ref}) does not count",
+    "step.aside": " ({notes:semi})",
+    "step.none": "No trial of {drugs:list} is on record{aside}.",
+    "step.find": "Find or document a trial of {drugs:list} (drug, dates, dose and outcome)"
+    "{or_contra}.",
+    "step.does_not_count": "{trial}: {why}",
+    "step.too_few": "{counted} of the {count} drugs required count",
+    "step.no_qualifying": "No qualifying trial counts: {why:semi}.",
+    "step.record_outcome": "Record the outcome of the {drug} trial started {start} (inadequate "
+    "response, intolerance or response) with its end date.",
+    "step.length": " of at least {days} days",
+    "step.document": "The record shows no qualifying trial of {drugs:list}: document a "
+    "trial{length} with its outcome{or_contra}.",
+    "step.why.no_start": "no start date",
+    "step.why.no_outcome": "no outcome recorded",
+    "step.why.outcome": "outcome {outcome}",
+    "step.why.contra_all": "a contraindication counts only to all of the listed agents",
+    "step.why.contra_only": "only a contraindication to {drugs:list} counts",
+    "step.why.too_short": "{days} days, shorter than the {min_days} days required",
+    "step.or_contra_all": ", or contraindications to all of them",
+    "step.or_contra_to": ", or a contraindication to {drugs:list}",
+    "step.or_contra": ", or a contraindication",
+}
 
 EXAMPLE = """\
 # criteria/aetna-infliximab-ra.yaml, criterion "step-methotrexate"
@@ -52,17 +79,17 @@ class StepTherapyRule(RuleBase):
     )
 
     def evaluate(self, ctx: Context) -> Result:
-        names = drug_names(self.drugs, ctx.requested)
+        names = ctx.names(self.drugs)
         found, near = ctx.matching(self.drugs)
-        counted = [th for th in found if _counts(self, ctx, th)[0]]
+        counted = [th for th in found if self._counts(ctx, th) is None]
         if self.contraindication == "all":
             contra = [th for th in found if th.t.outcome is Outcome.contraindication]
             if contra and all(
-                any(ctx.drug_match(th, m) is None for th in contra) for m in self.drugs
+                any(ctx.drug_match(th, m) is True for th in contra) for m in self.drugs
             ):
                 return Result(
                     Status.met,
-                    f"Contraindications to all of {names} are documented.",
+                    msg("step.all_contraindicated", drugs=names),
                     evidence=[th.evidence() for th in contra],
                 )
         distinct = {th.drug.key for th in counted}
@@ -70,79 +97,79 @@ class StepTherapyRule(RuleBase):
             first = counted[: max(self.count, 1)]
             return Result(
                 Status.met,
-                "; ".join(f"{th.describe()}" for th in first) + ".",
+                msg("step.met", trials=[th.evidence() for th in first]),
                 evidence=[th.evidence() for th in counted],
             )
         samples = ctx.samples_of(self.drugs)
-        aside = [f"{th.name} from samples ({th.ref}) does not count" for th in samples] + near[:2]
+        aside = [msg("step.sample", drug=th.name, ref=th.ref) for th in samples] + near[:2]
         if not found:
-            extra = f" ({'; '.join(aside)})" if aside else ""
             return Result(
                 Status.missing,
-                f"No trial of {names} is on record{extra}.",
-                f"Find or document a trial of {names} (drug, dates, dose and outcome)"
-                + _or_contra(self)
-                + ".",
+                msg(
+                    "step.none",
+                    drugs=names,
+                    aside=msg("step.aside", notes=aside) if aside else None,
+                ),
+                msg("step.find", drugs=names, or_contra=self._or_contra(ctx)),
             )
-        why = [f"{th.describe()}: {_counts(self, ctx, th)[1]}" for th in found if th not in counted]
+        why: list[Message] = [
+            msg("step.does_not_count", trial=th.evidence(), why=self._counts(ctx, th))
+            for th in found
+            if th not in counted
+        ]
         if self.count > 1 and counted:
-            why.insert(0, f"{len(distinct)} of the {self.count} drugs required count")
+            why.insert(0, msg("step.too_few", counted=len(distinct), count=self.count))
         no_outcome = [th for th in found if th.t.outcome is None and "any" not in self.outcomes]
-        reason = "No qualifying trial counts: " + "; ".join(why + aside) + "."
+        reason = msg("step.no_qualifying", why=why + aside)
         evidence = [th.evidence() for th in found]
         if no_outcome:
             th = no_outcome[0]
             return Result(
                 Status.missing,
                 reason,
-                f"Record the outcome of the {th.name} trial started {iso(th.t.start)} "
-                "(inadequate response, intolerance or response) with its end date.",
+                msg("step.record_outcome", drug=th.name, start=th.t.start),
                 evidence,
             )
-        length = f" of at least {self.min_days} days" if self.min_days else ""
+        length = msg("step.length", days=self.min_days) if self.min_days else None
         return Result(
             Status.not_met,
             reason,
-            f"The record shows no qualifying trial of {names}: document a trial{length} with its "
-            f"outcome{_or_contra(self)}.",
+            msg("step.document", drugs=names, length=length, or_contra=self._or_contra(ctx)),
             evidence,
         )
 
+    def _counts(self, ctx: Context, th: Therapy) -> Message | None:
+        """None when one record counts toward the rule; else a few words on why not."""
+        t = th.t
+        if "any" in self.outcomes:
+            return None if t.start is not None else msg("step.why.no_start")
+        if t.outcome is None:
+            return msg("step.why.no_outcome")
+        if t.outcome.value not in self.outcomes:
+            return msg("step.why.outcome", outcome=t.outcome.value.replace("_", " "))
+        if t.outcome is Outcome.contraindication:
+            if self.contraindication == "all":
+                return msg("step.why.contra_all")
+            if self.contraindication_drugs is not None and not ctx.qualifies(
+                th, self.contraindication_drugs
+            ):
+                return msg("step.why.contra_only", drugs=ctx.names(self.contraindication_drugs))
+            return None
+        if t.outcome is Outcome.inadequate_response and self.min_days:
+            days = th.length_days(ctx.request_date) or 0
+            if days < self.min_days:
+                return msg("step.why.too_short", days=days, min_days=self.min_days)
+        return None
 
-def _counts(rule: StepTherapyRule, ctx: Context, th: Therapy) -> tuple[bool, str]:
-    """Whether one record counts toward the rule, and a few words on why not."""
-    t = th.t
-    if "any" in rule.outcomes:
-        return (t.start is not None, "no start date")
-    if t.outcome is None:
-        return (False, "no outcome recorded")
-    if t.outcome.value not in rule.outcomes:
-        return (False, f"outcome {t.outcome.value.replace('_', ' ')}")
-    if t.outcome is Outcome.contraindication:
-        if rule.contraindication == "all":
-            return (False, "a contraindication counts only to all of the listed agents")
-        if rule.contraindication_drugs is not None and not any(
-            ctx.drug_match(th, m) is None for m in rule.contraindication_drugs
-        ):
-            names = drug_names(rule.contraindication_drugs, ctx.requested)
-            return (False, f"only a contraindication to {names} counts")
-        return (True, "")
-    if t.outcome is Outcome.inadequate_response and rule.min_days:
-        days = th.length_days(ctx.request_date) or 0
-        if days < rule.min_days:
-            return (False, f"{days} days, shorter than the {rule.min_days} days required")
-    return (True, "")
-
-
-def _or_contra(rule: StepTherapyRule) -> str:
-    """How the action names the contraindication route, as the policy allows it."""
-    if "any" in rule.outcomes:
-        return ""
-    if rule.contraindication == "all":
-        return ", or contraindications to all of them"
-    if rule.contraindication_drugs is not None:
-        return f", or a contraindication to {drug_names(rule.contraindication_drugs, '')}"
-    return ", or a contraindication"
+    def _or_contra(self, ctx: Context) -> Message | None:
+        """How the action names the contraindication route, as the policy allows it."""
+        if "any" in self.outcomes:
+            return None
+        if self.contraindication == "all":
+            return msg("step.or_contra_all")
+        if self.contraindication_drugs is not None:
+            return msg("step.or_contra_to", drugs=ctx.names(self.contraindication_drugs))
+        return msg("step.or_contra")
 
 
 RULE = StepTherapyRule
