@@ -14,4 +14,12 @@ def check_case(case: Case, policy: Policy) -> CheckResult:
     verdicts = []
     for c in policy.criteria(case.request.type):
         verdicts.append(Verdict(c, c.rule.judge(ctx)))
-    return CheckResult(case.case_id, case.request_date, case.request.type, policy, verdicts)
+    return CheckResult(
+        case.case_id,
+        case.request_date,
+        case.request.type,
+        policy,
+        verdicts,
+        warnings=list(case.warnings),
+        to_fill=list(case.to_fill),
+    )

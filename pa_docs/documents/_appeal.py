@@ -14,12 +14,51 @@ from typing import Any
 
 from ..appeal import AppealPlan, CriterionAnswer, p2p_points
 from ..appeal._deadline import deadline_table
+from ..case import Case
 from ..check import Evidence, Wording
-from ..kinds import ENGLISH
+from ..errors import InputError
+from ..kinds import ENGLISH, Said
 from ._build import build
+from ._clinical import classes_of, name_classes, objections
 from ._context import long_date
 from ._document import Document
-from ._profile import Profile
+from ._profile import Profile, Signer
+from ._relevance import relevant
+
+# Biologic and targeted classes: never "conventional therapy".
+ADVANCED = {"tnf_inhibitor", "other_biologic", "jak_inhibitor", "tyk2_inhibitor", "pde4_inhibitor"}
+# A reason that says the record lacks something: the letter says the record is now enclosed.
+NOT_FOUND = re.compile(
+    r"no documentation|not (?:been )?(?:documented|found|provided|submitted)|"
+    r"not in the record|missing|absent",
+    re.IGNORECASE,
+)
+# Which attachments bear on a criterion: words of the attachment's title, by criterion kind.
+ATTACHMENT_WORDS = {
+    "score": r"visit|progress|clinic|note|score|colonoscop|endoscop|patholog|imaging|radiograph",
+    "lab": r"lab|result|IGRA|quantiferon|tubercul|TB|hepatitis|serolog|sleep|polysomnogra|oximetr",
+    "step_therapy": r"pharmacy|medication|prescription|claims|treatment|history|visit|note",
+    "diagnosis": r"visit|progress|clinic|note|patholog|colonoscop|endoscop|imaging",
+    "encounter": r"visit|progress|clinic|note|face",
+}
+
+
+def _split_therapy(case: Case, support: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Treatment items of a step-therapy answer, split into conventional agents and the
+    biologic or targeted history (named by class, never called conventional)."""
+    out: dict[str, list[str]] = {"conventional": [], "advanced": [], "other": []}
+    for s in support:
+        if s["section"] != "treatments":
+            out["other"].append(s["text"])
+            continue
+        advanced = set(classes_of(s["item"].drug)) & ADVANCED
+        out["advanced" if advanced else "conventional"].append(s["text"])
+    return out
+
+
+def _attachments_for(titles: list[str], kinds: list[str]) -> list[str]:
+    pats = [re.compile(ATTACHMENT_WORDS[k], re.IGNORECASE) for k in kinds if k in ATTACHMENT_WORDS]
+    return [a for a in titles if any(p.search(a) for p in pats)]
 
 
 def _evidence(items: list[Evidence], wording: Wording = ENGLISH) -> list[dict[str, Any]]:
@@ -35,10 +74,9 @@ def _evidence(items: list[Evidence], wording: Wording = ENGLISH) -> list[dict[st
     ]
 
 
-def _answer(c: CriterionAnswer) -> tuple[str, list[dict[str, Any]]]:
+def _answer(c: CriterionAnswer, said: Said) -> tuple[str, list[dict[str, Any]]]:
     """A met criterion's answer: the verdict's reason as a sentence, with the notes of the items it
     names, and the evidence items it does not name (each printed once, with its date)."""
-    said = c.verdict.said()
     sentence = said.text[:1].upper() + said.text[1:]
     more = []
     for e in c.evidence:
@@ -49,10 +87,33 @@ def _answer(c: CriterionAnswer) -> tuple[str, list[dict[str, Any]]]:
     return sentence, more
 
 
+def _new(support: list[dict[str, Any]], c: CriterionAnswer, said: Said) -> list[dict[str, Any]]:
+    """The supporting items the reason does not already say in the same words."""
+    named = {e.ref: e for e in said.named}
+    return [
+        s
+        for s in support
+        if not (s["ref"] in named and s["text"] == c.verdict.wording.summary(named[s["ref"]]))
+    ]
+
+
 def _expedited_time(decision_time: str | None) -> str | None:
     """'30 days standard, 72 hours expedited' -> '72 hours' (also '72 hours urgent')."""
     m = re.search(r"(\d+ hours) (?:expedited|urgent)", decision_time or "")
     return m.group(1) if m else None
+
+
+def _expedited_reason(plan: AppealPlan) -> str | None:
+    """The clinical reason for an expedited review: the request's own, else the last visit note."""
+    c = plan.case
+    reason: str | None = c.request.urgency_reason
+    if reason:
+        return reason
+    visits = [e for e in c.encounters if e.note]
+    if not visits:
+        return None
+    e = max(visits, key=lambda e: e.date)
+    return f"at the visit of {e.date.isoformat()}: {(e.note or '').strip().rstrip('.')}"
 
 
 TITLES = {
@@ -77,16 +138,21 @@ def _previous_level(plan: AppealPlan) -> str | None:
     return levels.get(plan.deadline.level - 1)
 
 
-def appeal_context(plan: AppealPlan) -> dict[str, Any]:
+def appeal_context(plan: AppealPlan, attachments: list[str] | None = None) -> dict[str, Any]:
     """What the appeal and p2p templates print, besides the case context."""
     d, dl = plan.denial, plan.deadline
     conventions = {v.id: v.criterion.convention for v in plan.check.verdicts}
+    titles = attachments or []
     reasons = []
     for r in plan.reasons:
         criteria = []
         for c in r.criteria:
             evidence = _evidence(c.evidence, c.verdict.wording)
-            sentence, more = _answer(c)
+            said = c.verdict.wording.said(name_classes(c.verdict))
+            why = said.text
+            sentence, more = _answer(c, said)
+            support = relevant(plan.case, c.kind, c.text, c.evidence)
+            therapy = _split_therapy(plan.case, support) if c.kind == "step_therapy" else None
             criteria.append(
                 {
                     "id": c.id,
@@ -94,12 +160,16 @@ def appeal_context(plan: AppealPlan) -> dict[str, Any]:
                     "citation": c.citation,
                     "status": c.status.value.replace("_", " "),
                     "met": c.met,
-                    "reason": c.reason,
+                    "reason": why,
                     "reason_sentence": sentence,
                     "convention": conventions.get(c.id),
                     "action": c.action,
                     "evidence": evidence,
                     "more_evidence": more,
+                    "kind": c.kind,
+                    # every piece of evidence bearing on the criterion, by its wording
+                    "support": _new(support, c, said),
+                    "therapy": therapy,
                 }
             )
         reasons.append(
@@ -113,6 +183,8 @@ def appeal_context(plan: AppealPlan) -> dict[str, Any]:
                 "supported": r.supported,
                 "family": r.family.replace("_", " "),
                 "criteria": criteria,
+                "not_found": bool(NOT_FOUND.search(r.text)),
+                "enclosures": _attachments_for(titles, [c["kind"] for c in criteria]),
             }
         )
     previous = _previous_level(plan)
@@ -130,6 +202,7 @@ def appeal_context(plan: AppealPlan) -> dict[str, Any]:
             "is_last_internal": dl.is_last_internal,
             "decision_time": dl.decision_time,
             "expedited_time": _expedited_time(dl.decision_time),
+            "expedited_reason": _expedited_reason(plan),
             "denial_date": d.denial_date.isoformat(),
             "denial_date_long": long_date(d.denial_date),
             "received_date": d.received_date.isoformat() if d.received_date else None,
@@ -174,6 +247,9 @@ def _build(
     case_path: str | Path | None,
     *,
     draft: bool,
+    signer: Signer | None = None,
+    fax: bool = False,
+    allow_to_fill: bool | None = None,
 ) -> Document:
     doc = build(
         kind,
@@ -188,8 +264,17 @@ def _build(
         case_path=case_path,
         extra=extra,
         hash_parts=(plan.denial, plan.as_of.isoformat(), plan.late),
+        signer=signer,
+        fax=fax,
+        allow_to_fill=allow_to_fill,
     )
     return replace(doc, date=plan.as_of, gaps=tuple(str(g) for g in plan.gaps))
+
+
+def _attachment_titles(plan: AppealPlan, case_path: str | Path | None) -> list[str]:
+    from ._build import enclosures
+
+    return [e.title for e in enclosures(plan.case, case_path)]
 
 
 def build_appeal(
@@ -198,6 +283,8 @@ def build_appeal(
     profile: Profile | None = None,
     templates: Path | None = None,
     case_path: str | Path | None = None,
+    signer: Signer | None = None,
+    fax: bool = False,
 ) -> Document:
     """The appeal letter for the plan's level: each reason quoted and answered."""
     title = TITLES[_letter_kind(plan)]
@@ -206,11 +293,13 @@ def build_appeal(
         "appeal.j2",
         title,
         plan,
-        appeal_context(plan),
+        appeal_context(plan, _attachment_titles(plan, case_path)),
         profile,
         templates,
         case_path,
         draft=plan.draft,
+        signer=signer,
+        fax=fax,
     )
 
 
@@ -220,18 +309,31 @@ def build_p2p(
     profile: Profile | None = None,
     templates: Path | None = None,
     case_path: str | Path | None = None,
+    signer: Signer | None = None,
+    fax: bool = False,
+    draft: bool = False,
 ) -> Document:
-    """A one-page peer-to-peer preparation sheet for the physician."""
+    """A one-page peer-to-peer preparation sheet for the physician: case summary, the reasons
+    with the strongest evidence, anticipated objections with answers, and the ask. Refused where
+    the level decides on paper (a Medicare QIC reconsideration, an external review). A case with
+    placeholders still to fill is refused unless ``draft``."""
+    if plan.deadline.independent:
+        raise InputError(
+            f"no peer-to-peer sheet for level {plan.deadline.level} ({plan.deadline.level_name}): "
+            "this review is decided on the written record, with no peer-to-peer call; "
+            "write the letter instead (pa-docs appeal)"
+        )
     extra = appeal_context(plan)
-    extra["points"] = [
-        {
-            "n": p.reason_index,
-            "text": p.reason_text,
-            "evidence": _evidence(p.evidence[:4]),
-            "questions": p.questions,
-        }
-        for p in p2p_points(plan)
-    ]
+    points = []
+    for p, r in zip(p2p_points(plan), extra["reasons"], strict=True):
+        best = [s["brief"] for c in r["criteria"] for s in c["support"]]
+        if not best:
+            best = [e["dated"] for e in _evidence(p.evidence)]
+        points.append(
+            {"n": p.reason_index, "text": p.reason_text, "best": best[:3], "questions": p.questions}
+        )
+    extra["points"] = points
+    extra["objections"] = objections(plan.case)
     # an internal working sheet: never watermarked; its weak points are listed instead
     return _build(
         "p2p",
@@ -243,4 +345,7 @@ def build_p2p(
         templates,
         case_path,
         draft=False,
+        signer=signer,
+        fax=fax,
+        allow_to_fill=draft,
     )

@@ -34,6 +34,7 @@ from ._result import Evidence, Message, Result, Status
 WORDS: dict[str, str] = {
     "no_start_date": "No start date of {drugs:list} is on record to date the {what} against.",
     "record_start_date": "Record the {drugs:list} treatment with its start date.",
+    "drug.unknown": "{drug} ({ref}) is not a drug pa-docs knows, so it counts for no class",
     "drug.no_potency": "{drug} ({ref}) has no potency class in the table for its strength and form",
     "drug.weaker": "{what} is potency class {potency}, weaker than class {limit}",
     "drug.route": "{drug} ({ref}) counts only when taken {routes:or}; route recorded: {route}",
@@ -299,11 +300,14 @@ def therapy_summary(t: Any) -> str:
         bits.append(" ".join(x for x in (t.strength, t.form) if x))
     if t.dose:
         bits.append(t.dose)
-    when = (
-        f"from {iso(t.start)} to {iso(t.end)}"
-        if t.end
-        else (f"since {iso(t.start)}" if t.start else "")
-    )
+    pending = getattr(t, "pending", ())
+    start = "start date to fill" if "start" in pending else iso(t.start)
+    if "end" in pending:
+        when = f"from {start} to an end date still to fill"
+    elif t.end:
+        when = f"from {start} to {iso(t.end)}"
+    else:
+        when = f"since {start}" if t.start or "start" in pending else ""
     out = ", ".join(bits) + (f" {when}" if when else "")
     if t.outcome:
         out += f" ({t.outcome.value.replace('_', ' ')})"

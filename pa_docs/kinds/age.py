@@ -11,6 +11,8 @@ from ._context import Context
 from ._result import Evidence, Result, Status, msg
 
 WORDS = {
+    "age.to_fill": "The patient's birth date is still to fill (FILL-IN).",
+    "age.fill": "Fill in patient.birth_date.",
     "age.min": "{age} or older",
     "age.max": "{age} or younger",
     "age.met": "Age {age} on the request date {on} ({born}); {need:and} required.",
@@ -37,6 +39,8 @@ class AgeRule(RuleBase):
 
     def evaluate(self, ctx: Context) -> Result:
         case = ctx.case
+        if "birth_date" in case.patient.pending:
+            return Result(Status.missing, msg("age.to_fill"), msg("age.fill"))
         age = case.age_on(ctx.request_date)
         born = Evidence("patient", None, case.patient.birth_date, case.patient, "birth_date")
         need = []

@@ -16,6 +16,9 @@ from ._context import Context
 from ._result import Result, Status, msg
 
 WORDS = {
+    "concurrent.start_to_fill": "{trial}: whether it is current therapy depends on its start "
+    "date, still to fill.",
+    "concurrent.fill_start": "Fill in the start date of {drug} ({ref}).",
     "concurrent.excluded_current": "{trial} is current therapy; the policy excludes use with "
     "{drugs:list}.",
     "concurrent.document_stop": "Document that {drug} has stopped (its end date), or that it "
@@ -69,6 +72,18 @@ class ConcurrentTherapyRule(RuleBase):
         names = ctx.names(self.drugs)
         found, _ = ctx.matching(self.drugs)
         current = [th for th in found if th.is_current(rd)]
+        # a start date still to fill: the treatment may or may not be current
+        unsure = [
+            th for th in found if th.start_to_fill and not th.end_to_fill and th.t.end is None
+        ]
+        if unsure and not current:
+            th = unsure[0]
+            return Result(
+                Status.missing,
+                msg("concurrent.start_to_fill", trial=th.evidence()),
+                msg("concurrent.fill_start", drug=th.name, ref=th.ref),
+                [th.evidence() for th in unsure],
+            )
         if self.mode == "excluded":
             if current:
                 th = current[0]

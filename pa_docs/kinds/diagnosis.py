@@ -20,6 +20,11 @@ from ._result import Evidence, Result, Status, msg
 WORDS = {
     "diagnosis.met": "{found} is on record{onset}; the policy covers {codes:comma}.",
     "diagnosis.onset": ", onset {date}",
+    "diagnosis.on_record": " (on record: {found:comma})",
+    "diagnosis.request_to_fill": "The request's diagnosis code is still to fill (FILL-IN){seen}; "
+    "the policy covers {codes:comma}.",
+    "diagnosis.fill_request": "Fill in request.diagnosis with the ICD-10-CM code the request is "
+    "for.",
     "diagnosis.none": "No diagnosis is on record.",
     "diagnosis.record": "Record the diagnosis with its ICD-10-CM code.",
     "diagnosis.not_met": "No diagnosis on record falls under {codes:comma}: found {found:comma}"
@@ -47,11 +52,10 @@ class DiagnosisRule(RuleBase):
 
     def evaluate(self, ctx: Context) -> Result:
         case = ctx.case
-        records = [
-            Evidence("diagnoses", i, d.onset, d, role="code") for i, d in enumerate(case.diagnoses)
-        ]
+        records = [Evidence("diagnoses", i, d.onset, d, role="code") for i, d in ctx.diagnoses]
         req = case.request.diagnosis
-        if req not in {e.item.code for e in records}:
+        req_to_fill = "diagnosis" in case.request.pending
+        if not req_to_fill and req not in {e.item.code for e in records}:
             records.insert(0, Evidence("request", None, None, case.request, "diagnosis"))
         excluded = []
         for e in records:
@@ -64,6 +68,13 @@ class DiagnosisRule(RuleBase):
                 onset = msg("diagnosis.onset", date=e.date) if e.date else None
                 said = msg("diagnosis.met", found=found, onset=onset, codes=self.codes)
                 return Result(Status.met, said, evidence=[found])
+        if req_to_fill:  # the request's code is a placeholder: nothing contradicts it yet
+            seen = msg("diagnosis.on_record", found=records) if records else None
+            return Result(
+                Status.missing,
+                msg("diagnosis.request_to_fill", seen=seen, codes=self.codes),
+                msg("diagnosis.fill_request"),
+            )
         if not records:
             return Result(Status.missing, msg("diagnosis.none"), msg("diagnosis.record"))
         return Result(

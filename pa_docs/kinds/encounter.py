@@ -68,7 +68,7 @@ class EncounterRule(RuleBase):
         encounters = sorted(
             (
                 Evidence("encounters", i, e.date, e)
-                for i, e in enumerate(ctx.case.encounters)
+                for i, e in ctx.encounters
                 if e.type in self.types
             ),
             key=lambda x: x.item.date,

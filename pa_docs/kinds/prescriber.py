@@ -15,6 +15,7 @@ WORDS = {
     "prescriber.no_specialty": "The prescriber's specialty is not recorded; the policy asks for "
     "{wanted:or}.",
     "prescriber.record_specialty": "Record {name}'s specialty (prescriber.specialty).",
+    "prescriber.unnamed": "the prescriber",
     "prescriber.met": "Prescribed by {name} ({specialty}).",
     "prescriber.not_met": "The prescriber {name} is in {specialty}; the policy asks for "
     "{wanted:or}.",
@@ -44,7 +45,10 @@ class PrescriberRule(RuleBase):
             return Result(
                 Status.missing,
                 msg("prescriber.no_specialty", wanted=self.specialties),
-                msg("prescriber.record_specialty", name=p.name),
+                msg(
+                    "prescriber.record_specialty",
+                    name=msg("prescriber.unnamed") if "name" in p.pending else p.name,
+                ),
             )
         ev = Evidence("prescriber", None, None, p, "specialty")
         said = {"name": p.name, "specialty": p.specialty, "wanted": self.specialties}

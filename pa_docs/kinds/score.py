@@ -88,7 +88,7 @@ class ScoreRule(RuleBase):
         rd = ctx.request_date
         key = self.instrument
         scores = sorted(
-            ((i, s) for i, s in enumerate(ctx.case.scores) if s.instrument == key),
+            ((i, s) for i, s in ctx.scores if s.instrument == key),
             key=lambda x: x[1].date,
             reverse=True,
         )

@@ -35,6 +35,9 @@ WORDS = {
     "step.document": "The record shows no qualifying trial of {drugs:list}: document a "
     "trial{length} with its outcome{or_contra}.",
     "step.why.no_start": "no start date",
+    "step.why.start_to_fill": "its start date is still to fill",
+    "step.why.dates_to_fill": "its start or end date is still to fill",
+    "step.fill_dates": "Fill in the {which:and} date of {drug} ({ref}), still FILL-IN in the case.",
     "step.why.no_outcome": "no outcome recorded",
     "step.why.outcome": "outcome {outcome}",
     "step.why.contra_all": "a contraindication counts only to all of the listed agents",
@@ -102,6 +105,7 @@ class StepTherapyRule(RuleBase):
             )
         samples = ctx.samples_of(self.drugs)
         aside = [msg("step.sample", drug=th.name, ref=th.ref) for th in samples] + near[:2]
+        aside += [th.unknown_note() for th in ctx.unknown[:3]]
         if not found:
             return Result(
                 Status.missing,
@@ -111,6 +115,7 @@ class StepTherapyRule(RuleBase):
                     aside=msg("step.aside", notes=aside) if aside else None,
                 ),
                 msg("step.find", drugs=names, or_contra=self._or_contra(ctx)),
+                [th.evidence() for th in ctx.unknown[:3]],
             )
         why: list[Message] = [
             msg("step.does_not_count", trial=th.evidence(), why=self._counts(ctx, th))
@@ -120,8 +125,20 @@ class StepTherapyRule(RuleBase):
         if self.count > 1 and counted:
             why.insert(0, msg("step.too_few", counted=len(distinct), count=self.count))
         no_outcome = [th for th in found if th.t.outcome is None and "any" not in self.outcomes]
+        undated = [th for th in found if th not in counted and (th.start_to_fill or th.end_to_fill)]
         reason = msg("step.no_qualifying", why=why + aside)
         evidence = [th.evidence() for th in found]
+        if undated:
+            th = undated[0]
+            which = [
+                w for w, blank in (("start", th.start_to_fill), ("end", th.end_to_fill)) if blank
+            ]
+            return Result(
+                Status.missing,
+                reason,
+                msg("step.fill_dates", which=which, drug=th.name, ref=th.ref),
+                evidence,
+            )
         if no_outcome:
             th = no_outcome[0]
             return Result(
@@ -142,6 +159,8 @@ class StepTherapyRule(RuleBase):
         """None when one record counts toward the rule; else a few words on why not."""
         t = th.t
         if "any" in self.outcomes:
+            if th.start_to_fill:
+                return msg("step.why.start_to_fill")
             return None if t.start is not None else msg("step.why.no_start")
         if t.outcome is None:
             return msg("step.why.no_outcome")
@@ -156,7 +175,9 @@ class StepTherapyRule(RuleBase):
                 return msg("step.why.contra_only", drugs=ctx.names(self.contraindication_drugs))
             return None
         if t.outcome is Outcome.inadequate_response and self.min_days:
-            days = th.length_days(ctx.request_date) or 0
+            days = th.length_days(ctx.request_date)
+            if days is None:
+                return msg("step.why.dates_to_fill")
             if days < self.min_days:
                 return msg("step.why.too_short", days=days, min_days=self.min_days)
         return None

@@ -307,6 +307,14 @@ class CaseLog:
             self._require(conn, case_id)
             self._record(conn, case_id, "note", {"text": text})
 
+    def assign(self, case_id: str, owner: str | None) -> CaseState:
+        """Make ``owner`` the one who follows the case up (``None``: nobody)."""
+        owner = owner.strip() if owner else None
+        with _db.transaction(self.engine) as conn:
+            self._require(conn, case_id)
+            self._record(conn, case_id, "assign", {"owner": owner}, owner=owner)
+            return self._require(conn, case_id)
+
     def add_imported(self, states: Sequence[CaseState], source: str, rows: Sequence[int]) -> None:
         """Add whole cases (from a spreadsheet), each with an ``import`` event, at once."""
         with _db.transaction(self.engine) as conn:
