@@ -8,6 +8,7 @@ Heavy modules (renderers, FHIR, the case log) are imported inside their commands
 
 from __future__ import annotations
 
+import copy
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -44,6 +45,9 @@ def _register_subcommands() -> None:
     app.command("batch")(batch_command)
     app.command("serve")(serve_command)
     app.add_typer(users_app, name="users")
+    from .authoring._cli import register
+
+    register(criteria_app, app)
 
 
 CaseArg = Annotated[Path, typer.Argument(help="The case file (YAML).", show_default=False)]
@@ -77,7 +81,7 @@ def _load_case(path: Path, strict: bool) -> Any:
 def _out() -> Any:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    return Console(highlight=False, soft_wrap=False, markup=False, emoji=False)
 
 
 def _policy_for(
@@ -164,12 +168,21 @@ def _signer(text: str | None) -> Any:
     return parse_signer(text) if text else None
 
 
-def _render_options(format: str, profile: Path | None, templates: Path | None) -> Any:
-    """Check the options every document command shares; the practice profile, if one is named."""
+def _render_options(
+    format: str,
+    profile: Path | None,
+    templates: Path | None,
+    output: Path | None = None,
+    inputs: tuple[Path | None, ...] = (),
+) -> Any:
+    """Check the options every document command shares (``-o`` a file pa-docs may replace, none
+    of ``inputs``); the practice profile, if one is named."""
     from .documents import load_profile
-    from .render import check_format
+    from .render import check_format, check_target
 
     check_format(format)
+    if output is not None:
+        check_target(output, [i for i in inputs if i is not None])
     if templates is not None and not templates.is_dir():
         raise InputError("templates folder not found", file=templates)
     return load_profile(profile) if profile else None
@@ -193,7 +206,7 @@ def _document(
     from .documents import build_letter, build_packet
     from .render import write
 
-    prof = _render_options(format, profile, templates)
+    prof = _render_options(format, profile, templates, output, (case, profile))
     who = _signer(signer)
     c = _load_case(case, strict)
     pol = _policy_for(c, policy, criteria)
@@ -216,7 +229,7 @@ def _document(
             c, pol, result, profile=prof, draft=draft, templates=templates, case_path=case,
             signer=who, fax=fax,
         )  # fmt: skip
-    target = write(doc, format, output or Path(f"{c.case_id}-{kind}.{format}"))
+    target = write(doc, format, output or Path(f"{c.case_id}-{kind}.{format}"), inputs=(case,))
     sys.stderr.write(f"wrote {target} ({'DRAFT, ' if draft else ''}policy {pol.id})\n")
 
 
@@ -363,13 +376,13 @@ def appeal(
     from .documents._appeal import build_appeal
     from .render import write
 
-    prof = _render_options(format, profile, templates)
+    prof = _render_options(format, profile, templates, output, (case, denial, profile))
     plan = _plan(case, denial, policy, criteria, as_of, late=late, draft=draft, strict=strict)
     doc = build_appeal(
         plan, profile=prof, templates=templates, case_path=case, signer=_signer(signer), fax=fax
     )
     name = f"{plan.case.case_id}-appeal-level{plan.level}.{format}"
-    target = write(doc, format, output or Path(name))
+    target = write(doc, format, output or Path(name), inputs=(case, denial))
     sys.stderr.write(f"wrote {target}{' (DRAFT)' if draft else ''}\n")
 
 
@@ -399,13 +412,15 @@ def p2p(
     from .documents._appeal import build_p2p
     from .render import write
 
-    prof = _render_options(format, profile, templates)
+    prof = _render_options(format, profile, templates, output, (case, denial, profile))
     plan = _plan(case, denial, policy, criteria, as_of, late=True, draft=True, strict=strict)
     doc = build_p2p(
         plan, profile=prof, templates=templates, case_path=case, draft=draft,
         signer=_signer(signer), fax=fax,
     )  # fmt: skip
-    target = write(doc, format, output or Path(f"{plan.case.case_id}-p2p.{format}"))
+    target = write(
+        doc, format, output or Path(f"{plan.case.case_id}-p2p.{format}"), inputs=(case, denial)
+    )
     sys.stderr.write(f"wrote {target}\n")
 
 
@@ -462,9 +477,36 @@ def criteria_validate(
 _register_subcommands()
 
 
+def _only(name: str) -> typer.Typer | None:
+    """A copy of ``app`` holding only its command (or group) ``name``; None when it has none.
+
+    Click builds every command's options from its signature before it runs one, and for the
+    whole app that takes longer than checking a case: a cold start builds only what it runs."""
+    for info in app.registered_commands:
+        callback = info.callback
+        called = info.name or (callback and typer.main.get_command_name(callback.__name__))
+        if called == name:
+            one = copy.copy(app)
+            one.registered_commands, one.registered_groups = [info], []
+            one.callback()(_group)  # stays a group: `pa-docs NAME ...` parses as before
+            return one
+    for group in app.registered_groups:
+        if group.name == name:
+            one = copy.copy(app)
+            one.registered_commands, one.registered_groups = [], [group]
+            return one
+    return None
+
+
+def _group() -> None:
+    """The group's callback in a one-command copy of the app: nothing to do."""
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code (the contract is in ``pa_docs._console``)."""
     from ._console import install_log_handler, run
 
     install_log_handler()
-    return run(lambda: app(args=argv, prog_name="pa-docs", standalone_mode=True))
+    args = sys.argv[1:] if argv is None else argv
+    runs = (_only(args[0]) if args and not args[0].startswith("-") else None) or app
+    return run(lambda: runs(args=args, prog_name="pa-docs", standalone_mode=True))

@@ -163,6 +163,9 @@ def _type(annotation: Any) -> str:
 def _fields(model: Any, skip: tuple[str, ...] = ()) -> list[str]:
     import json
 
+    from pa_docs._fielddocs import field_docs
+
+    docs = field_docs(model)
     rows = ["| field | type | default | what it means |", "| --- | --- | --- | --- |"]
     for name, info in model.model_fields.items():
         if name in skip:
@@ -172,7 +175,7 @@ def _fields(model: Any, skip: tuple[str, ...] = ()) -> list[str]:
         else:
             value = info.get_default(call_default_factory=True)
             default = "" if value in (None, [], {}) else f"`{json.dumps(value)}`"
-        desc = _cell((info.description or "").replace("``", "`"))
+        desc = _cell((docs.get(name) or info.description or "").replace("``", "`"))
         rows.append(f"| `{info.alias or name}` | {_type(info.annotation)} | {default} | {desc} |")
     return rows
 
@@ -251,6 +254,7 @@ def policy_page() -> str:
     """docs/policy-format.md: every field of a policy file and every rule kind, from the models."""
     from pa_docs.kinds import MODULES, REGISTRY, Baseline, Condition, DrugMatch, Relative, Window
     from pa_docs.policy import AppliesTo, Criterion, Policy, SubmitTo
+    from pa_docs.policy._model import CitedDocument, Disqualify, Source
 
     out = [
         HEADER.format(source="the models in pa_docs/policy/_model.py and pa_docs/kinds/"),
@@ -277,10 +281,24 @@ def policy_page() -> str:
         _doc(SubmitTo) + "\n",
         *_fields(SubmitTo),
         "",
+        "### CitedDocument\n",
+        _doc(CitedDocument) + "\n",
+        *_fields(CitedDocument),
+        "",
+        "### Disqualify\n",
+        _doc(Disqualify) + "\n",
+        *_fields(Disqualify),
+        "",
         "## Criterion\n",
         _doc(Criterion) + "\n",
         *_fields(Criterion),
         "",
+        "### Source\n",
+        _doc(Source) + "\n",
+        *_fields(Source),
+        "",
+        "How documents use it, and how policies are tested and kept current: "
+        "[Writing and testing policies](policies.md).\n",
         "## Rule kinds\n",
         "A rule is a mapping whose `kind` key names its kind; every kind also takes a `label`, the "
         "few words that name it inside an `all_of` or `any_of`. What the verdicts mean, and how "

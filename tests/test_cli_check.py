@@ -60,7 +60,7 @@ def test_ready_case_exits_0_with_the_json_shape(capsys: pytest.CaptureFixture[st
     assert serology["message"]["code"] == "any_of"
     assert [p["status"] for p in serology["parts"]] == ["met", "met", "met"]
     assert serology["parts"][0]["message"] == {"code": "lab.met", "params": {
-        "lab": "labs[0]", "test": "rf", "on": "2022-05-03"}}  # fmt: skip
+        "lab": "labs[0]", "test": "rf", "on": "2022-05-03", "extra": []}}  # fmt: skip
     assert [c["id"] for c in data["criteria"]] == [
         "diagnosis",
         "serology",

@@ -45,8 +45,12 @@ class CriterionAnswer:
         return self.verdict.criterion.citation
 
     @property
-    def source_note(self) -> str | None:
-        return self.verdict.criterion.source_note or None
+    def provenance(self) -> str:
+        return self.verdict.criterion.provenance
+
+    @property
+    def quoted(self) -> bool:
+        return self.verdict.criterion.quoted
 
     @property
     def status(self) -> Status:

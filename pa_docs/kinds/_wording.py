@@ -8,8 +8,9 @@ evidence, and the parts of a composition. ``Wording`` turns them into English:
   document can shorten a sentence or a translation replace them all;
 - templates are ``str.format`` strings; a parameter is said by its type (a date as ISO, a number
   without trailing zeros, an ``Evidence`` as its item's summary, a message as its sentence) or by
-  a format spec: ``{names:list}`` ("a, b or c"), ``{items:or}``, ``{items:and}``,
-  ``{items:semi}`` ("a; b"), ``{items:comma}``; ``{keys:tests}`` (test names joined by "or"),
+  a format spec: ``{names:list}`` ("a, b or c"), ``{names:list_and}``, ``{items:or}``,
+  ``{items:and}``, ``{items:semi}`` ("a; b"), ``{items:comma}``, ``{items:join}`` (run
+  together); ``{keys:tests}`` (test names joined by "or"),
   ``{key:test}``, ``{key:instrument}``, ``{key:finding}``, ``{key:finding_lower}``,
   ``{keys:encounters}``, ``{key:encounter_type}``; ``{e:note_paren}`` (" (the item's note)"),
   ``{e:note_colon}``; ``{x:lower}``, ``{x:g}``;
@@ -35,6 +36,8 @@ WORDS: dict[str, str] = {
     "no_start_date": "No start date of {drugs:list} is on record to date the {what} against.",
     "record_start_date": "Record the {drugs:list} treatment with its start date.",
     "drug.unknown": "{drug} ({ref}) is not a drug pa-docs knows, so it counts for no class",
+    "drug.only_topical": "{drug} ({ref}) counts only when topical; recorded: {form}",
+    "drug.only_not_topical": "{drug} ({ref}) counts only when not topical; recorded: {form}",
     "drug.no_potency": "{drug} ({ref}) has no potency class in the table for its strength and form",
     "drug.weaker": "{what} is potency class {potency}, weaker than class {limit}",
     "drug.route": "{drug} ({ref}) counts only when taken {routes:or}; route recorded: {route}",
@@ -45,11 +48,11 @@ def iso(d: dt.date | None) -> str:
     return d.isoformat() if d else "undated"
 
 
-def join_or(names: list[str]) -> str:
-    """'a', 'a or b', 'a, b or c'."""
+def join_or(names: list[str], conj: str = "or") -> str:
+    """'a', 'a or b', 'a, b or c' (or with 'and')."""
     if len(names) <= 2:
-        return " or ".join(names)
-    return ", ".join(names[:-1]) + " or " + names[-1]
+        return f" {conj} ".join(names)
+    return ", ".join(names[:-1]) + f" {conj} " + names[-1]
 
 
 @dataclass
@@ -69,10 +72,12 @@ class _Formatter(string.Formatter):
 
     def format_field(self, value: Any, format_spec: str) -> str:
         say = self.wording.say
-        if format_spec in ("or", "list", "semi", "and", "comma"):
+        if format_spec == "join":
+            return "".join(say(v, self.said) for v in value)
+        if format_spec in ("or", "list", "list_and", "semi", "and", "comma"):
             items = [say(v, self.said) for v in value]
-            if format_spec == "list":
-                return join_or(items)
+            if format_spec in ("list", "list_and"):
+                return join_or(items, "and" if format_spec == "list_and" else "or")
             joiner = {"or": " or ", "semi": "; ", "and": " and ", "comma": ", "}[format_spec]
             return joiner.join(items)
         v = vocabulary()

@@ -2,7 +2,7 @@
 
 Results are compared within the rule's ``context`` (rest, exercise, sleep). On the same day the
 test listed first in the rule wins (a blood gas over oximetry). Indeterminate results, results a
-policy disqualifies (``disqualify_performed_by``), and results outside the window are no
+policy disqualifies (its ``disqualify`` rules), and results outside the window are no
 evidence. A qualitative rule (``result``) is met by that result; thresholds (``value``,
 ``values``, ``events``) must all hold; a positive TB test with latent-TB treatment started after
 it meets a rule that asks for a negative one when ``if_positive_treated_with`` names that
@@ -29,7 +29,23 @@ WORDS = {
     "lab.within": " within {window} of the request",
     "lab.seen": " ({notes:semi})",
     "lab.no_result": "No usable {tests:tests} result{context}{window} is on record{seen}.",
-    "lab.disqualified": "{lab} was performed by a {by}, which the policy disqualifies",
+    "lab.disqualified": "{lab} was performed by a {by}, which the policy disqualifies{because}",
+    "lab.because": ": {why}",
+    "lab.not_time_of_need": "{lab} is {days} days old, older than the practice's {limit}-day "
+    "convention for the time of need",
+    "lab.at_time_of_need": " performed at the time of need",
+    "lab.confirm_time_of_need": "Confirm the test reflects the time of need, or repeat it "
+    "({note}).",
+    "lab.dated_at_time_of_need": " (performed at the time of need)",
+    "lab.no_minutes": "{lab}: the time at or below the qualifying value is not recorded; the "
+    "policy asks for {need:and} minutes.",
+    "lab.record_minutes": "Document the time at or below {limit} during the {test:test} of {on} "
+    "(minutes_at_or_below), from its report.",
+    "lab.too_few_minutes": "{lab}, {minutes:g} minutes at or below {limit}; the policy asks for "
+    "{need:and} minutes.",
+    "lab.too_short_below": "The {test:test} of {on} shows too short a time at or below {limit}.",
+    "lab.minutes": ", {minutes:g} minutes at or below {limit}",
+    "lab.time_of_need": ", performed at the time of need (the test is {days} days old)",
     "lab.too_old": "{lab} is older than {window}",
     "lab.indeterminate": "{lab} is no usable result",
     "lab.repeat": "Repeat the {test:test}: the result of {on} was indeterminate.",
@@ -60,7 +76,7 @@ WORDS = {
     "lab.not_evaluated_by_treating": "{lab} was not evaluated by the treating practitioner.",
     "lab.have_treating_evaluate": "Have the treating practitioner order and evaluate a qualifying "
     "test.",
-    "lab.met": "{lab}.",
+    "lab.met": "{lab}{extra:join}.",
     "lab.positive_treated": "{lab}, with latent-TB treatment documented: {treatment}.",
     "lab.positive_untreated": "{lab}, and no {drugs:list} started after it is on record.",
     "lab.document_tb_treatment": "Document the latent-TB treatment started after the positive "
@@ -101,9 +117,21 @@ class LabRule(RuleBase):
     if_positive_treated_with: list[DrugMatch] | None = None
     """With ``result: negative``: a positive result followed by one of these treatments, started
     on or after the test, also meets the rule (latent TB treated)."""
+    at_time_of_need: bool = False
+    """The result must reflect the time of need, a requirement the policy gives no number for:
+    the practice's recency convention decides (``time_of_need_days`` in the practice profile,
+    30 days by default). Documents never attribute that number to the payer. A result older
+    than it is ``missing``: confirm it reflects the time of need, or repeat it."""
+    minutes_at_or_below: list[Condition] = []
+    """Thresholds on the result's ``minutes_at_or_below`` (time spent at or below the
+    qualifying value, e.g. overnight oximetry ``[">= 5"]``); a result without it is
+    ``missing``."""
 
     _drugs = field_validator("if_positive_treated_with", mode="before")(
         classmethod(lambda cls, v: drug_matches(v))
+    )
+    _minutes = field_validator("minutes_at_or_below", mode="before")(
+        classmethod(lambda cls, v: [v] if isinstance(v, str | int | float) else v)
     )
 
     @model_validator(mode="after")
@@ -113,6 +141,8 @@ class LabRule(RuleBase):
         for t in self.values:
             if t not in self.tests:
                 raise ValueError(f"`values` names {t!r}, which is not in `tests`")
+        if self.at_time_of_need and self.within is not None:
+            raise ValueError("give `within` or `at_time_of_need`, not both")
         return self
 
     def conditions(self, test: str) -> list[Condition]:
@@ -122,6 +152,8 @@ class LabRule(RuleBase):
     def evaluate(self, ctx: Context) -> Result:
         rd = ctx.request_date
         start = self.within.start(rd) if self.within else None
+        if self.at_time_of_need:
+            start = rd - dt.timedelta(days=ctx.time_of_need_days)
         rank = {t: i for i, t in enumerate(self.tests)}
 
         def fits(lab: Lab) -> bool:
@@ -131,7 +163,9 @@ class LabRule(RuleBase):
             ((i, lab) for i, lab in ctx.labs if fits(lab)), key=lambda x: x[1].date, reverse=True
         )
         notes: list[Message] = [
-            msg("lab.disqualified", lab=_ev(i, lab), by=lab.performed_by)
+            msg(
+                "lab.disqualified", lab=_ev(i, lab), by=lab.performed_by, because=_because(ctx, lab)
+            )
             for i, lab in ctx.disqualified
             if fits(lab)
         ]
@@ -139,7 +173,14 @@ class LabRule(RuleBase):
         in_window = []
         for i, lab in of_kind:
             if start is not None and lab.date < start:
-                notes.append(msg("lab.too_old", lab=_ev(i, lab), window=self.within))
+                if self.at_time_of_need:
+                    days = (rd - lab.date).days
+                    limit = ctx.time_of_need_days
+                    notes.append(
+                        msg("lab.not_time_of_need", lab=_ev(i, lab), days=days, limit=limit)
+                    )
+                else:
+                    notes.append(msg("lab.too_old", lab=_ev(i, lab), window=self.within))
             elif lab.result == "indeterminate":
                 notes.append(msg("lab.indeterminate", lab=_ev(i, lab)))
                 indeterminate = indeterminate or _ev(i, lab)
@@ -149,6 +190,8 @@ class LabRule(RuleBase):
         if not in_window:
             notes = unique(notes)
             window = msg("lab.within", window=self.within) if self.within else None
+            if self.at_time_of_need:
+                window = msg("lab.at_time_of_need")
             seen = msg("lab.seen", notes=notes[:2]) if notes else None
             reason = msg(
                 "lab.no_result", tests=self.tests, context=context, window=window, seen=seen
@@ -163,6 +206,8 @@ class LabRule(RuleBase):
         """What to do when no usable result is on record."""
         if indeterminate is not None and notes[0].code == "lab.indeterminate":
             return msg("lab.repeat", test=indeterminate.item.key, on=indeterminate.date)
+        if self.at_time_of_need and notes and notes[0].code == "lab.not_time_of_need":
+            return msg("lab.confirm_time_of_need", note=notes[0])
         return msg(
             "lab.order",
             verb=msg("lab.order.verb" if self.within or notes else "lab.order.find_verb"),
@@ -171,7 +216,11 @@ class LabRule(RuleBase):
             else msg("lab.a_test", tests=self.tests),
             context=context,
             by=msg("lab.by_treating") if self.require_evaluated_by_treating_practitioner else None,
-            when=msg("lab.dated_within", window=self.within) if self.within else None,
+            when=(
+                msg("lab.dated_at_time_of_need")
+                if self.at_time_of_need
+                else (msg("lab.dated_within", window=self.within) if self.within else None)
+            ),
             seen=msg("lab.seen_note", note=notes[0]) if notes else None,
         )
 
@@ -226,6 +275,25 @@ class LabRule(RuleBase):
                     msg("lab.records_too_few_events", **said),
                     [ev],
                 )
+        extra: list[Message] = []
+        if self.minutes_at_or_below:
+            minutes = lab.minutes_at_or_below
+            said_min = {**said, "need": self.minutes_at_or_below, "limit": self._limit(lab)}
+            if minutes is None:
+                return Result(
+                    Status.missing,
+                    msg("lab.no_minutes", **said_min),
+                    msg("lab.record_minutes", **said_min),
+                    [ev],
+                )
+            if not all(c.test(minutes) for c in self.minutes_at_or_below):
+                return Result(
+                    Status.not_met,
+                    msg("lab.too_few_minutes", minutes=minutes, **said_min),
+                    msg("lab.too_short_below", **said_min),
+                    [ev],
+                )
+            extra.append(msg("lab.minutes", minutes=minutes, limit=self._limit(lab)))
         if self.require_evaluated_by_treating_practitioner:
             flag = lab.evaluated_by_treating_practitioner
             if flag is None:
@@ -242,7 +310,17 @@ class LabRule(RuleBase):
                     msg("lab.have_treating_evaluate"),
                     [ev],
                 )
-        return Result(Status.met, msg("lab.met", **said), evidence=[ev])
+        if self.at_time_of_need:
+            extra.append(msg("lab.time_of_need", days=(ctx.request_date - lab.date).days))
+        return Result(Status.met, msg("lab.met", extra=extra, **said), evidence=[ev])
+
+    def _limit(self, lab: Lab) -> str:
+        """The qualifying value a time-at-or-below is counted against ('88%', '55 mm Hg')."""
+        unit = vocabulary().tests[lab.key].unit or ""
+        for c in self.conditions(lab.key):
+            if c.op in {"<=", "<"}:
+                return f"{c.value:g}{'' if unit in {'', '%'} else ' '}{unit}"
+        return "the qualifying value"
 
     def _positive_treated(self, ctx: Context, ev: Evidence) -> Result:
         assert self.if_positive_treated_with is not None
@@ -262,6 +340,11 @@ class LabRule(RuleBase):
             msg("lab.document_tb_treatment", on=ev.date),
             [ev],
         )
+
+
+def _because(ctx: Context, lab: Lab) -> Message | None:
+    because = ctx.disqualify(lab)
+    return msg("lab.because", why=because) if because else None
 
 
 def _ev(i: int, lab: Lab) -> Evidence:

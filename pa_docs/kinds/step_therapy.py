@@ -3,8 +3,11 @@
 Among the records of qualifying drugs (right drug or class, potency, route; never samples), a
 trial counts when its outcome is inadequate response and it lasted the minimum length, or when
 the outcome is intolerance or contraindication (any length). Met when enough distinct drugs
-count; not_met when such records exist and none counts; missing when there is none, or when a
-record lacks its outcome (the specialist must find it).
+count; not_met when such records exist and one fails on its own (a trial too short, an outcome
+that is not a failure); missing when there is none, when a record lacks its outcome, or when the
+records on file count only together with records not yet on file (a contraindication to one
+agent where all must be contraindicated, one trial where two are asked): the action then names
+what would complete them.
 """
 
 from __future__ import annotations
@@ -19,7 +22,20 @@ from ._context import Context, Therapy
 from ._result import Message, Result, Status, msg
 
 WORDS = {
-    "step.all_contraindicated": "Contraindications to all of {drugs:list} are documented.",
+    "step.all_contraindicated": "Contraindications to all of {drugs:list_and} are documented.",
+    "step.need_all_contra": "contraindications to all of {drugs:list_and}",
+    "step.need_count": "{count} different qualifying drugs",
+    "step.partial": "{trials:semi}: this counts only together with records not yet on file (the "
+    "policy asks for {need}).",
+    "step.complete_contra_one": "Document a contraindication to {drugs:list_and}, or a failed "
+    "trial of it.",
+    "step.complete_contra": "Document contraindications to {drugs:list_and}, or a failed trial of "
+    "one of them.",
+    "step.of": " of {drugs:list}",
+    "step.complete_trial": "Document {more} more qualifying trial{of}{length} with its outcome "
+    "({count} different drugs are required).",
+    "step.complete_trials": "Document {more} more qualifying trials{of}{length} with their "
+    "outcomes ({count} different drugs are required).",
     "step.met": "{trials:semi}.",
     "step.sample": "{drug} from samples ({ref}) does not count",
     "step.aside": " ({notes:semi})",
@@ -40,7 +56,7 @@ WORDS = {
     "step.fill_dates": "Fill in the {which:and} date of {drug} ({ref}), still FILL-IN in the case.",
     "step.why.no_outcome": "no outcome recorded",
     "step.why.outcome": "outcome {outcome}",
-    "step.why.contra_all": "a contraindication counts only to all of the listed agents",
+    "step.why.contra_all": "a contraindication counts only with contraindications to all",
     "step.why.contra_only": "only a contraindication to {drugs:list} counts",
     "step.why.too_short": "{days} days, shorter than the {min_days} days required",
     "step.or_contra_all": ", or contraindications to all of them",
@@ -73,9 +89,11 @@ class StepTherapyRule(RuleBase):
     outcomes: list[StepOutcome] = ["inadequate_response", "intolerance", "contraindication"]
     """The outcomes that count; ``any``: every trial with a start date counts."""
     contraindication: Literal["any", "all"] = "any"
-    """``all``: a contraindication counts only when every listed drug is contraindicated."""
+    """``all``: a contraindication counts only together with contraindications to every drug
+    listed (one alone leaves the criterion ``missing``, its action naming the others)."""
     contraindication_drugs: list[DrugMatch] | None = None
-    """Only a contraindication to one of these counts (the policy names them)."""
+    """The drugs whose contraindication counts (with ``any``: only these; with ``all``: all of
+    these); ``drugs`` when omitted."""
 
     _drugs = field_validator("drugs", "contraindication_drugs", mode="before")(
         classmethod(lambda cls, v: drug_matches(v))
@@ -85,14 +103,13 @@ class StepTherapyRule(RuleBase):
         names = ctx.names(self.drugs)
         found, near = ctx.matching(self.drugs)
         counted = [th for th in found if self._counts(ctx, th) is None]
-        if self.contraindication == "all":
+        if self.contraindication == "all" and "contraindication" in self.outcomes:
             contra = [th for th in found if th.t.outcome is Outcome.contraindication]
-            if contra and all(
-                any(ctx.drug_match(th, m) is True for th in contra) for m in self.drugs
-            ):
+            every = self._contra_list()
+            if contra and all(any(ctx.drug_match(th, m) is True for th in contra) for m in every):
                 return Result(
                     Status.met,
-                    msg("step.all_contraindicated", drugs=names),
+                    msg("step.all_contraindicated", drugs=ctx.names(every)),
                     evidence=[th.evidence() for th in contra],
                 )
         distinct = {th.drug.key for th in counted}
@@ -117,17 +134,31 @@ class StepTherapyRule(RuleBase):
                 msg("step.find", drugs=names, or_contra=self._or_contra(ctx)),
                 [th.evidence() for th in ctx.unknown[:3]],
             )
+        partial = [th for th in found if self._partial(ctx, th, counted)]
+        failing = [th for th in found if th not in counted and th not in partial]
+        evidence = [th.evidence() for th in found]
+        if not failing:
+            # every record on file counts only together with records not yet on file
+            need = (
+                msg("step.need_all_contra", drugs=ctx.names(self._contra_list()))
+                if self.contraindication == "all" and not counted
+                else msg("step.need_count", count=self.count)
+            )
+            return Result(
+                Status.missing,
+                msg("step.partial", trials=[th.evidence() for th in partial], need=need),
+                self._complete(ctx, partial),
+                evidence,
+            )
         why: list[Message] = [
             msg("step.does_not_count", trial=th.evidence(), why=self._counts(ctx, th))
-            for th in found
-            if th not in counted
+            for th in failing
         ]
         if self.count > 1 and counted:
             why.insert(0, msg("step.too_few", counted=len(distinct), count=self.count))
-        no_outcome = [th for th in found if th.t.outcome is None and "any" not in self.outcomes]
-        undated = [th for th in found if th not in counted and (th.start_to_fill or th.end_to_fill)]
+        no_outcome = [th for th in failing if th.t.outcome is None and "any" not in self.outcomes]
+        undated = [th for th in failing if th.start_to_fill or th.end_to_fill]
         reason = msg("step.no_qualifying", why=why + aside)
-        evidence = [th.evidence() for th in found]
         if undated:
             th = undated[0]
             which = [
@@ -169,9 +200,7 @@ class StepTherapyRule(RuleBase):
         if t.outcome is Outcome.contraindication:
             if self.contraindication == "all":
                 return msg("step.why.contra_all")
-            if self.contraindication_drugs is not None and not ctx.qualifies(
-                th, self.contraindication_drugs
-            ):
+            if self.contraindication_drugs is not None and not self._contra_drug(ctx, th):
                 return msg("step.why.contra_only", drugs=ctx.names(self.contraindication_drugs))
             return None
         if t.outcome is Outcome.inadequate_response and self.min_days:
@@ -181,6 +210,48 @@ class StepTherapyRule(RuleBase):
             if days < self.min_days:
                 return msg("step.why.too_short", days=days, min_days=self.min_days)
         return None
+
+    def _contra_list(self) -> list[DrugMatch]:
+        return (
+            self.contraindication_drugs if self.contraindication_drugs is not None else self.drugs
+        )
+
+    def _contra_drug(self, ctx: Context, th: Therapy) -> bool:
+        return ctx.qualifies(th, self._contra_list())
+
+    def _partial(self, ctx: Context, th: Therapy, counted: list[Therapy]) -> bool:
+        """A record that counts only together with records not yet on file: a contraindication
+        where all agents must be contraindicated, or a counting trial where more are asked."""
+        if th in counted:
+            return self.count > 1
+        return (
+            self.contraindication == "all"
+            and th.t.outcome is Outcome.contraindication
+            and "contraindication" in self.outcomes
+            and self._contra_drug(ctx, th)
+        )
+
+    def _complete(self, ctx: Context, partial: list[Therapy]) -> Message:
+        """What would complete records that count only together with others."""
+        contra = [th for th in partial if th.t.outcome is Outcome.contraindication]
+        if self.contraindication == "all" and contra:
+            rest = [
+                m
+                for m in self._contra_list()
+                if not any(ctx.drug_match(th, m) is True for th in contra)
+            ]
+            code = "step.complete_contra_one" if len(rest) == 1 else "step.complete_contra"
+            return msg(code, drugs=ctx.names(rest))
+        have = {th.drug.key for th in partial}
+        others = [m for m in self.drugs if not any(ctx.drug_match(th, m) is True for th in partial)]
+        more = self.count - len(have)
+        return msg(
+            "step.complete_trials" if more > 1 else "step.complete_trial",
+            more=more,
+            of=msg("step.of", drugs=ctx.names(others)) if others else None,
+            length=msg("step.length", days=self.min_days) if self.min_days else None,
+            count=self.count,
+        )
 
     def _or_contra(self, ctx: Context) -> Message | None:
         """How the action names the contraindication route, as the policy allows it."""
