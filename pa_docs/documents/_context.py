@@ -17,7 +17,7 @@ from ..policy import Criterion, Policy, SubmitTo
 from ..vocab import vocabulary
 from . import _clinical
 from ._profile import Profile, Signer
-from ._relevance import relevant
+from ._relevance import for_template, relevant
 
 
 def long_date(d: dt.date | None) -> str:
@@ -85,7 +85,7 @@ def verdicts(case: Case, result: CheckResult) -> list[dict[str, Any]]:
                     dict.fromkeys(s for e in v.evidence if (s := _SECTIONS.get(e.section)))
                 ),
                 # every piece of evidence that bears on the criterion, chosen by its wording
-                "support": relevant(case, c.kind, c.text, v.evidence),
+                "support": for_template(relevant(case, c.kind, c.text, v.evidence)),
                 "evidence": [
                     {
                         "ref": e.ref,

@@ -116,6 +116,12 @@ def _adds(name: str, item: Any) -> bool:
     return name in ("treatments", "findings", "encounters") and bool(item.note)
 
 
+def for_template(support: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Supporting items as a template may see them: without the record's ``item`` itself (a
+    model object; templates get plain data only, see ``_plain``)."""
+    return [{k: v for k, v in s.items() if k != "item"} for s in support]
+
+
 def relevant(case: Case, kind: str, text: str, evidence: list[Evidence]) -> list[dict[str, Any]]:
     """Every piece of evidence bearing on a criterion (``kind`` and wording ``text``), its own
     verdict ``evidence`` first; each {"ref", "section", "item", "date", "text", "brief"}, without
