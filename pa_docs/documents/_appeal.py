@@ -157,7 +157,7 @@ def appeal_context(plan: AppealPlan, attachments: list[str] | None = None) -> di
             evidence = _evidence(plan.case, c.evidence)
             why = name_classes(c.reason, list(plan.case.treatments))
             sentence, more = _answer(why, evidence)
-            support = relevant(plan.case, c.kind, c.text, [e.ref for e in c.evidence])
+            support = relevant(plan.case, c.kind, c.text, [e.ref for e in c.evidence], c.reason)
             therapy = _split_therapy(plan.case, support) if c.kind == "step_therapy" else None
             criteria.append(
                 {

@@ -90,7 +90,7 @@ def verdicts(case: Case, result: CheckResult) -> list[dict[str, Any]]:
                 "action": v.action,
                 "sections": list(dict.fromkeys(s for e in v.evidence if (s := _section(e.ref)))),
                 # every piece of evidence that bears on the criterion, chosen by its wording
-                "support": relevant(case, c.kind, c.text, [e.ref for e in v.evidence]),
+                "support": relevant(case, c.kind, c.text, [e.ref for e in v.evidence], v.reason),
                 "evidence": [
                     {
                         "ref": e.ref,

@@ -120,7 +120,9 @@ def _adds(name: str, item: Any) -> bool:
     return name in ("treatments", "findings", "encounters") and bool(item.note)
 
 
-def relevant(case: Case, kind: str, text: str, refs: list[str]) -> list[dict[str, str]]:
+def relevant(
+    case: Case, kind: str, text: str, refs: list[str], reason: str = ""
+) -> list[dict[str, str]]:
     """Every piece of evidence bearing on a criterion (``kind`` and wording ``text``), its own
     verdict evidence (``refs``) first; each {"ref", "date", "text"}, without duplicates."""
     picked: list[tuple[str, Any, str]] = []
@@ -128,7 +130,8 @@ def relevant(case: Case, kind: str, text: str, refs: list[str]) -> list[dict[str
     for ref in refs:
         if (found := _item(case, ref)) is not None:
             own.add(ref)
-            if _adds(*found):
+            note = (getattr(found[1], "note", None) or "").strip().rstrip(".")
+            if _adds(*found) and not (note and note in reason):
                 picked.append((found[0], found[1], ref))
     severity = kind == "score" or bool(SEVERITY.search(text))
     if severity:
@@ -161,7 +164,9 @@ def relevant(case: Case, kind: str, text: str, refs: list[str]) -> list[dict[str
     out: list[dict[str, str]] = []
     seen_refs: set[str] = set()
     for name, item, ref in picked:
-        if ref in seen_refs or (ref in own and not _adds(name, item)):
+        note = (getattr(item, "note", None) or "").strip().rstrip(".")
+        said = ref in own and bool(note) and note in reason and name != "labs"
+        if ref in seen_refs or (ref in own and not _adds(name, item)) or said:
             continue
         seen_refs.add(ref)
         date = getattr(item, "date", None) or getattr(item, "start", None)
