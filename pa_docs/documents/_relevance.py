@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from ..case import Case
+from ..check import Evidence
 from ..vocab import vocabulary
 from ._clinical import class_names, lab_text, score_text, treatment_text
 
@@ -40,15 +41,6 @@ OBJECTIVE = re.compile(
     r"strictur|fistul|synovitis",
     re.I,
 )
-
-
-def _item(case: Case, ref: str) -> tuple[str, Any] | None:
-    name, _, rest = ref.partition("[")
-    items = getattr(case, name, None) if rest else None
-    try:
-        return (name, items[int(rest.rstrip("]"))]) if items is not None else None
-    except (IndexError, ValueError, TypeError):
-        return None
 
 
 def brief(case: Case, name: str, item: Any) -> str:
@@ -121,18 +113,19 @@ def _adds(name: str, item: Any) -> bool:
 
 
 def relevant(
-    case: Case, kind: str, text: str, refs: list[str], reason: str = ""
-) -> list[dict[str, str]]:
+    case: Case, kind: str, text: str, evidence: list[Evidence], reason: str = ""
+) -> list[dict[str, Any]]:
     """Every piece of evidence bearing on a criterion (``kind`` and wording ``text``), its own
-    verdict evidence (``refs``) first; each {"ref", "date", "text"}, without duplicates."""
+    verdict ``evidence`` first; each {"ref", "section", "item", "date", "text", "brief"}, without
+    duplicates."""
     picked: list[tuple[str, Any, str]] = []
     own: set[str] = set()
-    for ref in refs:
-        if (found := _item(case, ref)) is not None:
-            own.add(ref)
-            note = (getattr(found[1], "note", None) or "").strip().rstrip(".")
-            if _adds(*found) and not (note and note in reason):
-                picked.append((found[0], found[1], ref))
+    for ev in evidence:
+        if ev.index is not None and ev.item is not None:  # an item of a list of the record
+            own.add(ev.ref)
+            note = (getattr(ev.item, "note", None) or "").strip().rstrip(".")
+            if _adds(ev.section, ev.item) and not (note and note in reason):
+                picked.append((ev.section, ev.item, ev.ref))
     severity = kind == "score" or bool(SEVERITY.search(text))
     if severity:
         seen: set[str] = set()
@@ -161,7 +154,7 @@ def relevant(
         for i, f in enumerate(case.findings):
             if f.name == "corticosteroid_dependence":
                 picked.append(("findings", f, f"findings[{i}]"))
-    out: list[dict[str, str]] = []
+    out: list[dict[str, Any]] = []
     seen_refs: set[str] = set()
     for name, item, ref in picked:
         note = (getattr(item, "note", None) or "").strip().rstrip(".")
@@ -173,6 +166,8 @@ def relevant(
         out.append(
             {
                 "ref": ref,
+                "section": name,
+                "item": item,
                 "date": date.isoformat() if date else "",
                 "text": describe(case, name, item),
                 "brief": brief(case, name, item),
@@ -182,6 +177,8 @@ def relevant(
         out += [
             {
                 "ref": "notes",
+                "section": "notes",
+                "item": None,
                 "date": "",
                 "text": (n := f"Clinical notes: {s.rstrip('.')}"),
                 "brief": n,
