@@ -85,7 +85,15 @@ def verdicts(case: Case, result: CheckResult) -> list[dict[str, Any]]:
                     dict.fromkeys(s for e in v.evidence if (s := _SECTIONS.get(e.section)))
                 ),
                 # every piece of evidence that bears on the criterion, chosen by its wording
-                "support": for_template(relevant(case, c.kind, c.text, v.evidence)),
+                "support": for_template(
+                    relevant(
+                        case,
+                        c.kind,
+                        c.text,
+                        v.evidence,
+                        v.wording.reason(_clinical.name_classes(v)),
+                    )
+                ),
                 "evidence": [
                     {
                         "ref": e.ref,
