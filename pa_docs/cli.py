@@ -115,12 +115,15 @@ def check(
     placeholder remains, 2 on bad input.
     """
     from .check import CaseStatus, check_case
-    from .documents import load_profile
 
     if format not in {"table", "json"}:
         raise InputError(f"--format must be table or json, got {format!r}")
     c = _load_case(case, strict)
-    days = _time_of_need(load_profile(profile) if profile else None)
+    days = 30
+    if profile is not None:  # only then: the profile loader brings the templates' imports
+        from .documents import load_profile
+
+        days = _time_of_need(load_profile(profile))
     result = check_case(c, _policy_for(c, policy, criteria, case), time_of_need_days=days)
     for w in result.warnings:
         if w not in c.warnings:  # the case's own were printed as it was read
