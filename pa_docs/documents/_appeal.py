@@ -145,7 +145,7 @@ def appeal_context(plan: AppealPlan, attachments: list[str] | None = None) -> di
     titles = attachments or []
     reasons = []
     for r in plan.reasons:
-        criteria = []
+        criteria: list[dict[str, Any]] = []
         for c in r.criteria:
             evidence = _evidence(c.evidence, c.verdict.wording)
             said = c.verdict.wording.said(name_classes(c.verdict))

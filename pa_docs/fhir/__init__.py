@@ -7,7 +7,12 @@ load on first use, so the CLI registers ``import-fhir`` without paying for the i
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the names below, typed for users; at run time they load on first use
+    from ._import import ImportResult, ToFill, import_resources, import_source
+    from ._util import FILL
+    from ._write import render_case, write_case
 
 _WHERE = {
     "FILL": "_util",
