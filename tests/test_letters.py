@@ -13,15 +13,15 @@ from typing import Any
 import docx
 import pytest
 
+from pa_docs import build_appeal, build_p2p
+from pa_docs import render_document as render
 from pa_docs.appeal import load_denial, plan_appeal
 from pa_docs.case import load_case
 from pa_docs.check import check_case
 from pa_docs.documents import load_profile, parse_signer
-from pa_docs.documents._appeal import build_appeal, build_p2p
 from pa_docs.documents._clinical import band, dose, guidelines, name_classes
 from pa_docs.errors import InputError
 from pa_docs.policy import load_policies, select_policy
-from pa_docs.render import render
 from tests.fixtures.documents.support import ROOT, build, case_data, example, write_case
 
 DEMO = ROOT / "examples" / "practice-profile.yaml"

@@ -22,7 +22,7 @@ from ._clinical import name_classes, objections
 from ._context import long_date
 from ._document import Document
 from ._profile import Profile, Signer
-from ._relevance import relevant
+from ._relevance import for_template, relevant
 
 # A reason that says the record lacks something: the letter says the record is now enclosed.
 NOT_FOUND = re.compile(
@@ -149,7 +149,7 @@ def appeal_context(plan: AppealPlan, attachments: list[str] | None = None) -> di
     titles = attachments or []
     reasons = []
     for r in plan.reasons:
-        criteria = []
+        criteria: list[dict[str, Any]] = []
         for c in r.criteria:
             evidence = _evidence(c.evidence, c.verdict.wording)
             said = c.verdict.wording.said(name_classes(c.verdict))
@@ -175,7 +175,7 @@ def appeal_context(plan: AppealPlan, attachments: list[str] | None = None) -> di
                     "more_evidence": more,
                     "kind": c.kind,
                     # every piece of evidence bearing on the criterion, by its wording
-                    "support": _new(support, c, said),
+                    "support": for_template(_new(support, c, said)),
                     "therapy": therapy,
                 }
             )
