@@ -397,7 +397,7 @@ def appeal(
     """Write the appeal letter: each denial reason quoted and answered with the payer's criterion
     and dated evidence. Refused (exit 1) when the record does not support an answer, unless
     --draft; past the deadline is an error unless --late."""
-    from .documents._appeal import build_appeal
+    from .documents import build_appeal
     from .render import write
 
     prof = _render_options(format, profile, templates, output, (case, denial, profile))
@@ -436,7 +436,7 @@ def p2p(
     evidence, anticipated objections with answers, our ask, and the weak points of the record.
     Refused (exit 2) where the level decides on paper (QIC, external review). A case with FILL-IN
     placeholders is refused (exit 1) unless --draft."""
-    from .documents._appeal import build_p2p
+    from .documents import build_p2p
     from .render import write
 
     prof = _render_options(format, profile, templates, output, (case, denial, profile))

@@ -17,7 +17,8 @@ from ..case import Case
 from ..check import CheckResult, Evidence, Status, Verdict, check_case
 from ..errors import InputError, NotReadyError
 from ..policy import Policy
-from ._deadline import Deadline, filing_deadline
+from ._deadline import Deadline
+from ._deadline import deadline as deadline_of
 from ._denial import Denial
 from ._reasons import How, MappedReason, map_reasons
 
@@ -184,10 +185,7 @@ def plan_appeal(
             field="denial_date",
         )
     mapped = map_reasons(denial, policy, case.request.type, file=denial_file)
-    deadline = filing_deadline(
-        case.coverage.line_of_business, denial.appeal_level, denial.denial_date,
-        denial.received_date, file=denial_file,
-    )  # fmt: skip
+    deadline = deadline_of(case, denial, file=denial_file)
     if deadline.is_past(as_of) and not late:
         ago = -deadline.days_left(as_of)
         raise InputError(
