@@ -325,7 +325,7 @@ def name_classes(v: Verdict) -> Result:
     if not first.label or "conventional" not in first.label.lower():
         return r
     for e in first.evidence:
-        if e.section == "treatments" and set(classes_of(e.item.drug)) & _ADVANCED:
+        if isinstance(e.item, Treatment) and set(classes_of(e.item.drug)) & _ADVANCED:
             parts = list(r.parts)
             parts[i] = replace(first, label=class_names(e.item.drug))
             return replace(r, parts=parts)
