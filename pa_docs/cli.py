@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ._console import say
 from .errors import InputError
 
 app = typer.Typer(
@@ -77,7 +78,7 @@ def _load_case(path: Path, strict: bool) -> Any:
 
     case = load_case(path, strict=strict)
     for w in case.warnings:
-        sys.stderr.write(f"{w}\n")
+        say(str(w))
     return case
 
 
@@ -233,7 +234,7 @@ def _document(
             signer=who, fax=fax,
         )  # fmt: skip
     target = write(doc, format, output or Path(f"{c.case_id}-{kind}.{format}"), inputs=(case,))
-    sys.stderr.write(f"wrote {target} ({'DRAFT, ' if draft else ''}policy {pol.id})\n")
+    say(f"wrote {target} ({'DRAFT, ' if draft else ''}policy {pol.id})")
 
 
 @app.command()
@@ -344,13 +345,11 @@ def _plan(
         if plan.late
         else f"{plan.days_left} days left on {plan.as_of}"
     )
-    sys.stderr.write(
-        f"level {dl.level} {dl.level_name} ({dl.program_name}): last day to file {when}, {left}\n"
-    )
+    say(f"level {dl.level} {dl.level_name} ({dl.program_name}): last day to file {when}, {left}")
     for r in plan.reasons:
         if r.how != "stated":
             ids = ", ".join(c.id for c in r.criteria)
-            sys.stderr.write(f"reason {r.index}: {r.how} ({r.note}) -> {ids}\n")
+            say(f"reason {r.index}: {r.how} ({r.note}) -> {ids}")
     return plan
 
 
@@ -386,7 +385,7 @@ def appeal(
     )
     name = f"{plan.case.case_id}-appeal-level{plan.level}.{format}"
     target = write(doc, format, output or Path(name), inputs=(case, denial))
-    sys.stderr.write(f"wrote {target}{' (DRAFT)' if draft else ''}\n")
+    say(f"wrote {target}{' (DRAFT)' if draft else ''}")
 
 
 @app.command()
@@ -424,7 +423,7 @@ def p2p(
     target = write(
         doc, format, output or Path(f"{plan.case.case_id}-p2p.{format}"), inputs=(case, denial)
     )
-    sys.stderr.write(f"wrote {target}\n")
+    say(f"wrote {target}")
 
 
 @criteria_app.command("list")
@@ -470,9 +469,9 @@ def criteria_validate(
 
     count, problems = validate_folder(folder)
     for p in problems:
-        sys.stderr.write(f"{p}\n")
+        say(str(p))
     if problems:
-        sys.stderr.write(f"{len(problems)} problem(s) in {count} file(s)\n")
+        say(f"{len(problems)} problem(s) in {count} file(s)")
         raise typer.Exit(2)
     sys.stdout.write(f"{count} policies valid\n")
 

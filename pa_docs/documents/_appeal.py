@@ -23,7 +23,7 @@ from ._clinical import classes_of, name_classes, objections
 from ._context import long_date
 from ._document import Document
 from ._profile import Profile, Signer
-from ._relevance import relevant
+from ._relevance import for_template, relevant
 
 # Biologic and targeted classes: never "conventional therapy".
 ADVANCED = {"tnf_inhibitor", "other_biologic", "jak_inhibitor", "tyk2_inhibitor", "pde4_inhibitor"}
@@ -170,7 +170,7 @@ def appeal_context(plan: AppealPlan, attachments: list[str] | None = None) -> di
                     "more_evidence": more,
                     "kind": c.kind,
                     # every piece of evidence bearing on the criterion, by its wording
-                    "support": _new(support, c, said),
+                    "support": for_template(_new(support, c, said)),
                     "therapy": therapy,
                 }
             )
