@@ -13,7 +13,7 @@ import os
 import re
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
 from .errors import InputError, NotReadyError
@@ -115,8 +115,9 @@ def logging_to_stderr(level: int = logging.WARNING) -> Iterator[None]:
         _handler = outer
 
 
-def run(command: Callable[[], object]) -> int:
-    """Run a CLI command under the exit-code contract; return the exit code."""
+def run(command: Callable[[], object], flags: Mapping[str, str] | None = None) -> int:
+    """Run a CLI command under the exit-code contract; return the exit code. An error names the
+    library parameters it is about by ``flags``, the options that set them (``--draft``)."""
     try:
         command()
     except SystemExit as exc:
@@ -128,10 +129,10 @@ def run(command: Callable[[], object]) -> int:
         say(f"pa-docs: error: {code}")
         return 2
     except InputError as exc:
-        say(f"pa-docs: error: {exc}")
+        say(f"pa-docs: error: {exc.say(flags) if flags else exc}")
         return 2
     except NotReadyError as exc:
-        say(f"pa-docs: {exc}")
+        say(f"pa-docs: {exc.say(flags) if flags else exc}")
         return 1
     except KeyboardInterrupt:
         say("pa-docs: interrupted")

@@ -511,6 +511,27 @@ VerboseOpt = Annotated[
     ),
 ]
 QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", help="Show errors only, not warnings.")]
+FLAGS = {
+    "as_of": "--as-of",
+    "auth_number": "--auth-number",
+    "db": "--db",
+    "denial": "--denial",
+    "draft": "--draft",
+    "format": "--format",
+    "kind": "--kind",
+    "late": "--late",
+    "level": "--level",
+    "method": "--method",
+    "overwrite": "--force",
+    "path": "--output",
+    "patient": "--patient",
+    "policy_id": "--policy",
+    "role": "--role",
+    "signer": "--signer",
+    "summary": "--summary",
+    "valid_through": "--valid-through",
+}
+"""The option that sets each library parameter an error names (``pa_docs.errors.Hint``)."""
 GLOBAL_FLAGS = frozenset({"-v", "-vv", "-vvv", "--verbose", "-q", "--quiet"})
 
 
@@ -532,4 +553,4 @@ def main(argv: list[str] | None = None) -> int:
     name = next((a for a in args if a not in GLOBAL_FLAGS), None)
     runs = (_only(name) if name and not name.startswith("-") else None) or app
     with logging_to_stderr():
-        return run(lambda: runs(args=args, prog_name="pa-docs", standalone_mode=True))
+        return run(lambda: runs(args=args, prog_name="pa-docs", standalone_mode=True), FLAGS)
