@@ -105,6 +105,13 @@ def check(
         str, typer.Option("--format", help="table (for people) or json (for tools).")
     ] = "table",
     strict: StrictOpt = False,
+    profile: Annotated[
+        Path | None,
+        typer.Option(
+            "--profile",
+            help="Practice profile (YAML): its time_of_need_days reads a policy's 'time of need'.",
+        ),
+    ] = None,
 ) -> None:
     """Check a case against its payer's policy, criterion by criterion.
 
@@ -116,7 +123,15 @@ def check(
     if format not in {"table", "json"}:
         raise InputError(f"--format must be table or json, got {format!r}")
     c = _load_case(case, strict)
-    result = check_case(c, _policy_for(c, policy, criteria, case))
+    days = 30
+    if profile is not None:  # only then: the profile loader brings the templates' imports
+        from .documents import load_profile
+
+        days = _time_of_need(load_profile(profile))
+    result = check_case(c, _policy_for(c, policy, criteria, case), time_of_need_days=days)
+    for w in result.warnings:
+        if w not in c.warnings:  # the case's own were printed as it was read
+            sys.stderr.write(f"warning: {w}\n")
     if format == "json":
         import json
 
@@ -214,7 +229,7 @@ def _document(
     who = _signer(signer)
     c = _load_case(case, strict)
     pol = _policy_for(c, policy, criteria)
-    result = check_case(c, pol)
+    result = check_case(c, pol, time_of_need_days=_time_of_need(prof))
     if kind == "packet":
         doc = build_packet(
             c,
@@ -313,6 +328,11 @@ AsOfOpt = Annotated[
 ]
 
 
+def _time_of_need(profile: Any) -> int:
+    """The practice's time-of-need convention: its profile's, else the default 30 days."""
+    return int(profile.time_of_need_days) if profile is not None else 30
+
+
 def _plan(
     case: Path,
     denial: Path,
@@ -323,6 +343,7 @@ def _plan(
     late: bool,
     draft: bool,
     strict: bool = False,
+    time_of_need_days: int = 30,
 ) -> Any:
     from .appeal import load_denial, plan_appeal
     from .appeal._cli import _date
@@ -337,6 +358,7 @@ def _plan(
         late=late,
         draft=draft,
         denial_file=denial,
+        time_of_need_days=time_of_need_days,
     )
     dl = plan.deadline
     when = f"{dl.deadline}" + (f" (file by {dl.file_by})" if dl.file_by != dl.deadline else "")
@@ -379,7 +401,10 @@ def appeal(
     from .render import write
 
     prof = _render_options(format, profile, templates, output, (case, denial, profile))
-    plan = _plan(case, denial, policy, criteria, as_of, late=late, draft=draft, strict=strict)
+    plan = _plan(
+        case, denial, policy, criteria, as_of, late=late, draft=draft, strict=strict,
+        time_of_need_days=_time_of_need(prof),
+    )  # fmt: skip
     doc = build_appeal(
         plan, profile=prof, templates=templates, case_path=case, signer=_signer(signer), fax=fax
     )
@@ -415,7 +440,10 @@ def p2p(
     from .render import write
 
     prof = _render_options(format, profile, templates, output, (case, denial, profile))
-    plan = _plan(case, denial, policy, criteria, as_of, late=True, draft=True, strict=strict)
+    plan = _plan(
+        case, denial, policy, criteria, as_of, late=True, draft=True, strict=strict,
+        time_of_need_days=_time_of_need(prof),
+    )  # fmt: skip
     doc = build_p2p(
         plan, profile=prof, templates=templates, case_path=case, draft=draft,
         signer=_signer(signer), fax=fax,
@@ -428,16 +456,20 @@ def p2p(
 
 @criteria_app.command("list")
 def criteria_list(criteria: CriteriaOpt = None) -> None:
-    """List the policies: shipped ones and those in --criteria folders."""
+    """List the policies (shipped ones and those in --criteria folders) with their version and the
+    date each was last compared with the payer's text."""
     from rich.table import Table
 
     from .policy import load_policies
 
     t = Table(show_lines=False)
-    for col in ("id", "payer", "number", "title", "requests"):
-        t.add_column(col, no_wrap=col == "id")
+    for col in ("id", "number", "version", "last reviewed", "requests", "payer"):
+        t.add_column(col, no_wrap=col != "payer")
     for p in load_policies(criteria or ()).values():
-        t.add_row(p.id, p.payer, p.number or "-", p.title, ", ".join(p.request_types))
+        t.add_row(
+            p.id, p.number or "-", p.version or "-", p.last_reviewed.isoformat(),
+            ", ".join(p.request_types), p.payer,
+        )  # fmt: skip
     _out().print(t)
 
 

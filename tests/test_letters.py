@@ -206,8 +206,12 @@ def test_a_biologic_is_never_called_conventional_therapy() -> None:
     )
     text = text_of(build_appeal(p))
     assert not re.search(r"conventional therap\w*: Humira", text, re.IGNORECASE)
-    assert "What the biologic and targeted therapy history adds:" in text
-    assert "Humira (TNF inhibitor)" in text
+    # the answer leads with the trial that meets the payer's list (a TNF blocker is on it),
+    # the corticosteroid course that worked follows as context, never as the answer
+    answer = text[text.index("Reason 1") : text.index("Reason 2")]
+    assert "The trial that meets it:" in answer
+    assert answer.index("Humira (TNF inhibitor)") < answer.index("Other treatment on record:")
+    assert answer.index("Other treatment on record:") < answer.index("prednisone")
 
 
 # --- appeals carry the case ---

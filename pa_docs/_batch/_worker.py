@@ -155,7 +155,8 @@ class Worker:
         facts["policy"] = policy.id
         if o.kind in APPEAL_KINDS:
             return self._appeal(case_file, case, policy, facts)
-        result = check_case(case, policy)
+        days = self.profile.time_of_need_days if self.profile else 30
+        result = check_case(case, policy, time_of_need_days=days)
         facts["status"] = result.status.value
         facts["gaps"] = tuple(
             f"{v.id} ({v.status.value}): {v.action or v.reason}" for v in result.gaps

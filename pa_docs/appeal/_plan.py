@@ -168,8 +168,10 @@ def plan_appeal(
     late: bool = False,
     draft: bool = False,
     denial_file: str | Path | None = None,
+    time_of_need_days: int = 30,
 ) -> AppealPlan:
-    """Plan the appeal of ``denial`` at its ``appeal_level``, dated ``as_of``."""
+    """Plan the appeal of ``denial`` at its ``appeal_level``, dated ``as_of``
+    (``time_of_need_days``: the practice's time-of-need convention, as for ``check_case``)."""
     if denial.case_id != case.case_id:
         raise InputError(
             f"case_id {denial.case_id!r} does not match the case ({case.case_id!r})",
@@ -190,7 +192,7 @@ def plan_appeal(
             field="denial_date",
             hint=Hint("late", "pass {} to file anyway with a request for good cause"),
         )
-    result = check_case(case, policy)
+    result = check_case(case, policy, time_of_need_days=time_of_need_days)
     verdicts = {v.id: v for v in result.verdicts}
     reasons = [_reason_answer(m, verdicts) for m in mapped]
     gaps = [Gap(r.index, c.id, c.status, c.reason, c.action) for r in reasons for c in r.gaps]
