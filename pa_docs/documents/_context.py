@@ -91,7 +91,7 @@ def verdicts(case: Case, result: CheckResult) -> list[dict[str, Any]]:
                         c.kind,
                         c.text,
                         v.evidence,
-                        v.wording.reason(_clinical.name_classes(v)),
+                        v.wording.said(_clinical.name_classes(v)),
                     )
                 ),
                 "evidence": [
