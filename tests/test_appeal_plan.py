@@ -210,7 +210,7 @@ class TestDeadlineCommand:
         ("args", "error", "text"),
         [
             (("--format", "xml"), InputError, "--format must be table or json"),
-            (("--as-of", "30/11/2026"), InputError, "--as-of must be a date"),
+            (("--as-of", "30/11/2026"), InputError, "is not a date"),
             (("--policy", "nope"), InputError, "unknown policy 'nope'"),
         ],
     )
