@@ -98,7 +98,7 @@ def verdicts(case: Case, result: CheckResult) -> list[dict[str, Any]]:
                     {
                         "ref": e.ref,
                         "date": e.date.isoformat() if e.date else "",
-                        "summary": e.summary,
+                        "summary": v.wording.summary(e),
                         "source": e.fhir_ref,
                     }
                     for e in v.evidence
