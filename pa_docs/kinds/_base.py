@@ -176,7 +176,8 @@ class DrugMatch(Model):
     def label(self, requested: str = "the requested drug") -> str:
         """The match in words: a drug's name, or a class with its exceptions and examples."""
         if self.drug:
-            return self.drug
+            known = vocabulary().drugs.get(self.drug)
+            return known.display if known and known.display else self.drug
         assert self.drug_class is not None
         name = vocabulary().classes[self.drug_class]
         if self.exclude:
