@@ -365,3 +365,19 @@ def test_shipped_examples_still_choose_their_policies(tmp_path: Path) -> None:
     case = tmp_path / "case.yaml"
     case.write_text(yaml.safe_dump(data))
     assert main(["check", str(case)]) == 0
+
+
+def test_diff_of_code_lists_names_them_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    new = _changed_copy(
+        tmp_path,
+        "medicare-pap-osa.yaml",
+        ("  codes: [E0601]\n", "  codes: [E0601, E0470]\n"),
+        ("rule: {kind: diagnosis, codes: [G47.33]}", "rule: {kind: diagnosis, codes: [G47.3*]}"),
+    )
+    assert main(["criteria", "diff", str(CRITERIA / "medicare-pap-osa.yaml"), str(new)]) == 1
+    out = capsys.readouterr().out
+    assert "\napplies_to.codes: [E0601] -> [E0601, E0470]\n" in out
+    assert "initial: changed diagnosis: rule.codes: [G47.33] -> [G47.3*]" in out
+    assert "codes applies_to" not in out and "codes rule" not in out
