@@ -40,6 +40,7 @@ USED_TYPES = frozenset(
         "Procedure",
         "DiagnosticReport",
         "Claim",
+        "ServiceRequest",
     }
 )
 _MAX_ROUNDS = 4
