@@ -239,8 +239,12 @@ def _build(
         notes.append(
             f"observations not in the test vocabulary ({sum(olog.not_used.values())}): {top}"
         )
-    if found.skipped_types:
-        kinds = ", ".join(f"{k} {n}" for k, n in sorted(found.skipped_types.items()))
+    unused = Counter(found.skipped_types)  # a ServiceRequest is read only as a PAS order
+    unused["ServiceRequest"] += sum(
+        1 for r in index.of_type("ServiceRequest") if pas is None or r is not pas.order
+    )
+    if +unused:
+        kinds = ", ".join(f"{k} {n}" for k, n in sorted((+unused).items()))
         notes.append(f"resource types not used by the import: {kinds}")
 
     imported = {
