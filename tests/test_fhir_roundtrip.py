@@ -22,7 +22,14 @@ import pytest
 import pa_docs
 from pa_docs.case import Case
 from pa_docs.cli import main
-from pa_docs.fhir import ImportResult, import_source, pas_bundle, to_json, write_case
+from pa_docs.fhir import (
+    ImportResult,
+    import_resources,
+    import_source,
+    pas_bundle,
+    to_json,
+    write_case,
+)
 from tests.conftest import ROOT, SHARED_EXAMPLES, case_dict
 
 STUB_PDF = b"%PDF-1.4\n% a stand-in packet: these tests are about the FHIR structure\n"
@@ -193,6 +200,16 @@ def test_every_field_a_case_can_hold_travels(tmp_path: Path) -> None:
     _same(case, back)
     assert not imported.missing
     assert back.request.policy == "aetna-infliximab-ra" and back.patient.weight_kg == 81.5
+
+
+def test_the_library_reads_a_bundle_in_memory() -> None:
+    """``import_resources`` takes the exported bundle as it is (references by ``fullUrl``)."""
+    case = pa_docs.load_case(ROOT / "examples" / "osa-cpap-medicare-continuation.yaml")
+    policy = pa_docs.select_policy(case, pa_docs.load_policies())
+    bundle = pas_bundle(case, policy, pa_docs.check_case(case, policy), draft=True, packet=STUB_PDF)
+    imported = import_resources([bundle])
+    assert imported.case is not None
+    _same(case, imported.case)
 
 
 def test_import_fhir_reads_back_what_export_pas_wrote(tmp_path: Path) -> None:

@@ -97,7 +97,8 @@ def import_resources(
     case_id: str | None = None,
 ) -> ImportResult:
     """Build a case from FHIR resources already in memory: ``fhir.resources.R4B`` models or
-    parsed JSON dicts (another FHIR version's models are re-read as R4)."""
+    parsed JSON dicts (another FHIR version's models are re-read as R4); a Bundle dict gives its
+    entries, whose references resolve by ``fullUrl`` (``import_resources([pas_bundle(...)])``)."""
     found = from_models(resources)
     return _build(found, "<resources>", patient, request_date, item, payer, request_type, case_id)
 
