@@ -412,17 +412,22 @@ def p2p(
 def criteria_list(criteria: CriteriaOpt = None) -> None:
     """List the policies (shipped ones and those in --criteria folders) with their version and the
     date each was last compared with the payer's text."""
+    from rich import box
     from rich.table import Table
 
     from .policy import load_policies
 
-    t = Table(show_lines=False)
-    for col in ("id", "number", "version", "last reviewed", "requests", "payer"):
-        t.add_column(col, no_wrap=col != "payer")
-    for p in load_policies(criteria or ()).values():
+    policies = load_policies(criteria or ()).values()
+    # the id in full (what a user types), the payer beneath it, cut short if it must be
+    t = Table(box=box.SIMPLE_HEAD, show_lines=True, pad_edge=False)
+    width = max((len(p.id) for p in policies), default=6)
+    t.add_column("policy / payer", no_wrap=True, min_width=width, max_width=width)
+    for col in ("number", "version", "reviewed", "requests"):
+        t.add_column(col, no_wrap=True)
+    for p in policies:
         t.add_row(
-            p.id, p.number or "-", p.version or "-", p.last_reviewed.isoformat(),
-            ", ".join(p.request_types), p.payer,
+            f"{p.id}\n{p.payer}", p.number or "-", p.version or "-", p.last_reviewed.isoformat(),
+            "\n".join(p.request_types),
         )  # fmt: skip
     _out().print(t)
 
