@@ -391,3 +391,16 @@ def test_placeholders_and_warnings_are_in_the_row(three: Path, tmp_path: Path) -
     assert draft.outcome is Outcome.written and draft.draft
     strict = pa_docs.batch(files[1:], outdir=out, format="html", jobs=1, strict=True)[0]
     assert strict.outcome is Outcome.error and "zorblimab" in (strict.error or "")
+
+
+def test_a_changed_template_remakes_the_documents(three: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "style.css").write_text("body { color: #111; }\n", encoding="utf-8")
+    out = tmp_path / "out"
+    kw: dict[str, Any] = {"outdir": out, "format": "html", "jobs": 1, "templates": templates}
+    pa_docs.batch([three / "ra-1.yaml"], **kw)
+    assert pa_docs.batch([three / "ra-1.yaml"], **kw)[0].outcome is Outcome.unchanged
+    (templates / "style.css").write_text("body { color: #222; }\n", encoding="utf-8")
+    assert pa_docs.batch([three / "ra-1.yaml"], **kw)[0].outcome is Outcome.written
+    assert "#222" in (out / "RA-1-packet.html").read_text(encoding="utf-8")
