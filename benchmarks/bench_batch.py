@@ -199,10 +199,11 @@ def peak_rss(cases: Path, out: Path) -> tuple[float, float]:
     r = subprocess.run(
         [sys.executable, "-c", _PEAK, str(cases), str(out)],
         env=env(),
-        check=True,
         capture_output=True,
         text=True,
     )
+    if r.returncode:
+        raise SystemExit(f"the memory batch failed:\n{r.stderr}")
     child, parent = map(int, r.stdout.split())
     return child / 1024, parent / 1024
 
