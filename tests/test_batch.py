@@ -346,11 +346,14 @@ def test_a_worker_that_dies_fails_its_case_only(
 # The command runs in its own process, which signals itself the moment the first case's row
 # reaches it: the other worker is then still on its case. Timing by the clock (wait for a file
 # to appear, then signal) flaked on a loaded machine, where the batch could finish first.
+# SIGINT is handled as in a terminal's foreground: a shell starts background jobs (as a CI
+# runner may run the tests) with SIGINT ignored, and Python then never raises KeyboardInterrupt.
 _STOP_AFTER_FIRST_ROW = """
 import os, signal, sys
 from pa_docs._batch import _run
 from pa_docs.cli import main
 
+signal.signal(signal.SIGINT, signal.default_int_handler)
 real = _run.batch
 
 def batch(*args, on_row, **kwargs):
