@@ -13,15 +13,15 @@ from typing import Any
 import docx
 import pytest
 
+from pa_docs import build_appeal, build_p2p
+from pa_docs import render_document as render
 from pa_docs.appeal import load_denial, plan_appeal
 from pa_docs.case import load_case
 from pa_docs.check import check_case
 from pa_docs.documents import load_profile, parse_signer
-from pa_docs.documents._appeal import build_appeal, build_p2p
 from pa_docs.documents._clinical import band, dose, guidelines, name_classes
 from pa_docs.errors import InputError
 from pa_docs.policy import load_policies, select_policy
-from pa_docs.render import render
 from tests.fixtures.documents.support import ROOT, build, case_data, example, write_case
 
 DEMO = ROOT / "examples" / "practice-profile.yaml"
@@ -92,7 +92,7 @@ def test_an_explicit_signer_signs() -> None:
 
 @pytest.mark.parametrize("bad", ["Jordan Lee", "Jordan Lee, MD, 1234567890", "Jordan Lee, 12"])
 def test_a_malformed_signer_is_an_input_error(bad: str) -> None:
-    with pytest.raises(InputError, match="--signer"):
+    with pytest.raises(InputError, match=r"^signer: "):
         parse_signer(bad)
 
 
@@ -196,7 +196,11 @@ def test_a_biologic_is_never_called_conventional_therapy() -> None:
     case = load_case(ROOT / "examples" / "crohns-vedolizumab-uhc.yaml")
     policy = load_policies()["uhc-vedolizumab-crohns"]
     (verdict,) = [v for v in check_case(case, policy).verdicts if v.id == "step-conventional"]
-    assert verdict.reason.startswith("conventional therapy: Humira")  # the policy's branch label
+    # the policy's branch label: the payer's "conventional therapies" include a TNF blocker
+    assert verdict.reason.startswith(
+        "a conventional therapy the policy lists (TNF blocker, immunomodulator or corticosteroid): "
+        "Humira"
+    )
     relabelled = name_classes(verdict)
     assert verdict.wording.reason(relabelled).startswith("TNF inhibitor: Humira")
     p = plan(
@@ -206,8 +210,12 @@ def test_a_biologic_is_never_called_conventional_therapy() -> None:
     )
     text = text_of(build_appeal(p))
     assert not re.search(r"conventional therap\w*: Humira", text, re.IGNORECASE)
-    assert "What the biologic and targeted therapy history adds:" in text
-    assert "Humira (TNF inhibitor)" in text
+    # the answer leads with the trial that meets the payer's list (a TNF blocker is on it),
+    # the corticosteroid course that worked follows as context, never as the answer
+    answer = text[text.index("Reason 1") : text.index("Reason 2")]
+    assert "The trial that meets it:" in answer
+    assert answer.index("Humira (TNF inhibitor)") < answer.index("Other treatment on record:")
+    assert answer.index("Other treatment on record:") < answer.index("prednisone")
 
 
 # --- appeals carry the case ---

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from pydantic import ConfigDict, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from .. import _yaml
 from .._limits import InputModel
@@ -42,6 +42,9 @@ class Profile(_Model):
     signer: Signer | None = None
     reference_docx: str | None = None
     fax_output: bool = False  # render every document for fax: black on white, nothing below 9 pt
+    # the practice's reading of "performed at the time of need" (a policy that gives no number):
+    # a test within this many days before the request; never attributed to the payer
+    time_of_need_days: int = Field(default=30, ge=1, le=365)
     folder: Path | None = None  # where the profile file lives; its assets are read from there
 
     def asset(self, name: str | None) -> Path | None:
@@ -58,17 +61,18 @@ def default_profile() -> Profile:
 
 
 def parse_signer(text: str) -> Signer:
-    """``--signer "Jordan Lee, MD, FACP, 1234567893"``: a name, optional credentials, and the NPI
-    last (a signer must be identifiable by NPI)."""
+    """``"Jordan Lee, MD, FACP, 1234567893"`` (``signer``): a name, optional credentials, and the
+    NPI last (a signer must be identifiable by NPI)."""
     parts = [p.strip() for p in text.split(",") if p.strip()]
     if len(parts) < 2 or not parts[-1].isdigit():
         raise InputError(
-            f"--signer must be 'Name, credentials, NPI' (the NPI last, 10 digits), got {text!r}"
+            f"must be 'Name, credentials, NPI' (the NPI last, 10 digits), got {text!r}",
+            param="signer",
         )
     try:
         return Signer(name=parts[0], credentials=", ".join(parts[1:-1]) or None, npi=parts[-1])
     except ValueError as exc:
-        raise InputError(f"--signer {text!r}: not a valid NPI ({parts[-1]})") from exc
+        raise InputError(f"{text!r}: not a valid NPI ({parts[-1]})", param="signer") from exc
 
 
 def load_profile(path: str | Path) -> Profile:

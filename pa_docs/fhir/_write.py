@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from .._files import check_target, write_atomic
 from ..case import Case
-from ..errors import InputError
+from ..errors import Hint, InputError
 from ._import import ImportResult, ToFill
 from ._util import FILL
 
@@ -174,10 +174,11 @@ def _header(result: ImportResult, source: str | None) -> list[str]:
         lines.append("# TO COMPLETE where the policy asks for it (suggested as comments below):")
         for f in optional:
             lines += _wrap(str(f))
-    lines.append(
-        "#   - findings: named findings (e.g. excessive daytime sleepiness) are not coded in"
-    )
-    lines.append("#     the chart export; add those the record supports")
+    if not result.imported.get("findings"):
+        lines.append(
+            "#   - findings: named findings (e.g. excessive daytime sleepiness) are not coded in"
+        )
+        lines.append("#     the chart export; add those the record supports")
     if result.unmapped:
         lines.append("#")
         lines.append("# NOT IMPORTED (codes outside the curated tables and vocabularies):")
@@ -209,7 +210,9 @@ def write_case(
     target = check_target(path, inputs)
     if target.exists() and not overwrite:
         raise InputError(
-            "the file exists; choose another name or overwrite it (--force)", file=target
+            "the file exists",
+            file=target,
+            hint=Hint("overwrite", "choose another name or overwrite it ({})"),
         )
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():

@@ -18,7 +18,7 @@ from pydantic import Field, field_validator, model_validator
 
 from ..case import Lab
 from ..vocab import vocabulary
-from ._base import Condition, DrugMatch, RuleBase, Window, drug_matches
+from ._base import Condition, DrugMatch, RuleBase, Threshold, Window, drug_matches
 from ._context import Context
 from ._result import Evidence, Message, Result, Status, msg, unique
 
@@ -204,8 +204,9 @@ class LabRule(RuleBase):
         self, context: Message | None, notes: list[Message], indeterminate: Evidence | None
     ) -> Message:
         """What to do when no usable result is on record."""
-        if indeterminate is not None and notes[0].code == "lab.indeterminate":
-            return msg("lab.repeat", test=indeterminate.item.key, on=indeterminate.date)
+        bad = indeterminate.item if indeterminate else None
+        if isinstance(bad, Lab) and notes[0].code == "lab.indeterminate":
+            return msg("lab.repeat", test=bad.key, on=bad.date)
         if self.at_time_of_need and notes and notes[0].code == "lab.not_time_of_need":
             return msg("lab.confirm_time_of_need", note=notes[0])
         return msg(
@@ -225,7 +226,8 @@ class LabRule(RuleBase):
         )
 
     def _judge(self, ctx: Context, ev: Evidence) -> Result:
-        lab: Lab = ev.item
+        lab = ev.item
+        assert isinstance(lab, Lab)
         said = {"lab": ev, "test": lab.key, "on": lab.date}
         if self.result in {"positive", "negative"}:
             if lab.result is None:
@@ -256,7 +258,7 @@ class LabRule(RuleBase):
             if not all(c.test(lab.value) for c in conds):
                 return Result(
                     Status.not_met,
-                    msg("lab.below_threshold", need=conds, **said),
+                    msg("lab.below_threshold", need=self._thresholds(lab.key), **said),
                     msg("lab.threshold_not_met", **said),
                     [ev],
                 )
@@ -314,18 +316,24 @@ class LabRule(RuleBase):
             extra.append(msg("lab.time_of_need", days=(ctx.request_date - lab.date).days))
         return Result(Status.met, msg("lab.met", extra=extra, **said), evidence=[ev])
 
+    def _thresholds(self, test: str) -> list[Threshold]:
+        """The conditions on a test's value, in the test's unit ('at least 56 mm Hg')."""
+        unit = vocabulary().tests[test].unit
+        return [c.in_unit(unit) for c in self.conditions(test)]
+
     def _limit(self, lab: Lab) -> str:
         """The qualifying value a time-at-or-below is counted against ('88%', '55 mm Hg')."""
-        unit = vocabulary().tests[lab.key].unit or ""
+        unit = vocabulary().tests[lab.key].unit
         for c in self.conditions(lab.key):
             if c.op in {"<=", "<"}:
-                return f"{c.value:g}{'' if unit in {'', '%'} else ' '}{unit}"
+                return Condition(op="==", value=c.value).in_unit(unit).words()
         return "the qualifying value"
 
     def _positive_treated(self, ctx: Context, ev: Evidence) -> Result:
         assert self.if_positive_treated_with is not None
         found, _ = ctx.matching(self.if_positive_treated_with)
-        tested: dt.date = ev.item.date
+        assert isinstance(ev.item, Lab)
+        tested = ev.item.date
         after = [th for th in found if th.t.start is not None and th.t.start >= tested]
         if after:
             th = min(after, key=lambda th: th.t.start)  # type: ignore[arg-type, return-value]
