@@ -548,6 +548,20 @@ def case_add(ctx: Ctx, case_id: str) -> Response:
 # -- the case log -------------------------------------------------------------------------------
 
 
+# how the workbench names the parameters a library error speaks of (pa_docs.errors.Hint)
+NAMES = {
+    "draft": "the draft option",
+    "policy_id": "a policy (request.policy in the case)",
+    "as_of": "the letter date",
+    "late": "the file-late option",
+}
+
+
+def _say(e: PaDocsError) -> str:
+    """A library error in the workbench's words."""
+    return e.say(NAMES)
+
+
 def _date(ctx: Ctx, name: str, default: dt.date | None = None) -> dt.date | None:
     text = ctx.field(name).strip()
     if not text:
@@ -800,7 +814,7 @@ def document_view(ctx: Ctx, case_id: str) -> Response:
             draft_qs=urlencode({**dict(q), "draft": "1"}),
         )
     except PaDocsError as e:
-        return wb.page("error.html", ctx, 400, title="Cannot make this document", message=str(e))
+        return wb.page("error.html", ctx, 400, title="Cannot make this document", message=_say(e))
     ctx.audit("view_document", case_id, kind=req.kind, draft=req.draft)
     query = {k: v for k, v in q.items()}
     query["v"] = edit.version_of(cf.raw)
@@ -830,9 +844,9 @@ def document_file(ctx: Ctx, case_id: str, fmt: str) -> Response:
     except edit.Conflict as c:
         return wb.page("error.html", ctx, 409, title="Changed", message=str(c))
     except NotReadyError as e:
-        return wb.page("error.html", ctx, 409, title="Not ready", message=str(e))
+        return wb.page("error.html", ctx, 409, title="Not ready", message=_say(e))
     except PaDocsError as e:
-        return wb.page("error.html", ctx, 400, title="Cannot make this document", message=str(e))
+        return wb.page("error.html", ctx, 400, title="Cannot make this document", message=_say(e))
     headers = {"Cache-Control": "no-store"}
     if fmt == "html":
         # the library's self-contained page, in a sandboxed frame of the preview
