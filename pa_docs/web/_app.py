@@ -29,6 +29,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .._dates import parse_date
 from ..check import CheckResult, check_case
 from ..errors import InputError, NotReadyError, PaDocsError, Problem
 from ..log import CaseLog, CaseState, Event
@@ -566,10 +567,7 @@ def _date(ctx: Ctx, name: str, default: dt.date | None = None) -> dt.date | None
     text = ctx.field(name).strip()
     if not text:
         return default
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"expected a date (YYYY-MM-DD), got {text!r}", field=name) from None
+    return parse_date(text, name)
 
 
 def _denial_path(ctx: Ctx, case_id: str, name: str) -> Path | None:
@@ -753,12 +751,7 @@ def _doc_request(ctx: Ctx, case_id: str, fmt: str) -> documents.Request:
     if fmt not in documents.FORMATS:
         raise _NotACase(404, "No such format.")
     as_of_text = q.get("as_of", "")
-    try:
-        as_of = dt.date.fromisoformat(as_of_text) if as_of_text else None
-    except ValueError:
-        raise InputError(
-            f"expected a date (YYYY-MM-DD), got {as_of_text!r}", field="as_of"
-        ) from None
+    as_of = parse_date(as_of_text, "as_of") if as_of_text else None
     return documents.Request(
         kind=kind,
         format=fmt,
