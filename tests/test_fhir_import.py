@@ -141,8 +141,11 @@ def test_labs_by_loinc_with_results_units_and_dates() -> None:
     assert igra["test"] == "tb_igra" and igra["result"] == "negative"
     refs = {lab["fhir_ref"] for lab in labs}
     assert "Observation/o-igra-void" not in refs  # entered-in-error
-    assert "Observation/o-bmi" not in refs
-    assert any("39156-5" in n for n in r.notes)
+    # BMI has a vocabulary test (LOINC 39156-5); a vital sign with no test stays out, with a note
+    bmi = _by_ref(labs, "Observation/o-bmi")
+    assert bmi["test"] == "bmi" and bmi["value"] == 27.1
+    assert "Observation/o-hr" not in refs
+    assert any("8867-4" in n for n in r.notes)
 
 
 def test_sleep_test_home_marked_with_events() -> None:
@@ -210,7 +213,9 @@ def test_stopped_treatment_gets_its_end_and_outcome_is_to_fill() -> None:
     assert any("mr-hcq" in n and "Plaquenil" in n for n in r.notes)
     n = r.data["treatments"].index(hcq)
     assert f"treatments[{n}].outcome" in _paths(r, required=False)
-    assert any("Naproxen" in u for u in r.unmapped)
+    # naproxen is a known NSAID; a drug the vocabulary does not know is reported, not imported
+    assert any(t["drug"] == "naproxen" for t in r.data["treatments"])
+    assert any("Lisinopril" in u for u in r.unmapped)
 
 
 def test_stopped_without_a_date_needs_the_end() -> None:
@@ -315,9 +320,9 @@ def test_complete_import_gives_a_valid_case() -> None:
     assert r.case.labs[0].fhir_ref
     assert r.imported == {
         "diagnoses": 2,
-        "labs": 5,
+        "labs": 6,
         "scores": 0,
-        "treatments": 2,
+        "treatments": 3,
         "findings": 0,
         "encounters": 1,
     }

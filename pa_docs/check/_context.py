@@ -118,6 +118,14 @@ class Context:
                         f"{th.name} {th.t.strength or ''} {th.t.form or ''} is potency class "
                         f"{potency}, weaker than class {m.max_potency_class}"
                     ).replace("  ", " ")
+        if m.intensity is not None:
+            level = v.intensity(th.drug, th.t.dose, th.t.strength)
+            if level != m.intensity:
+                dose = th.t.dose or th.t.strength
+                return (
+                    f"{th.name} ({th.ref}) is not {m.intensity}-intensity at "
+                    f"{dose or 'an unrecorded dose'}"
+                )
         if m.routes is not None:
             route = (th.t.route or "").strip().lower()
             if route not in {r.lower() for r in m.routes}:

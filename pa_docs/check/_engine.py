@@ -15,8 +15,10 @@ from ._kinds import (
     diagnosis,
     dosing,
     encounter,
+    event_count,
     finding,
     lab,
+    percent_change,
     prescriber,
     score,
     step_therapy,
@@ -34,6 +36,8 @@ _KINDS: dict[str, Callable[[Any, Context], Result]] = {
     "dosing": dosing.evaluate,
     "encounter": encounter.evaluate,
     "finding": finding.evaluate,
+    "event_count": event_count.evaluate,
+    "percent_change": percent_change.evaluate,
 }
 
 

@@ -100,6 +100,7 @@ class DrugMatch(_Model):
     drug_class: str | None = Field(default=None, alias="class")
     routes: list[str] | None = None
     max_potency_class: int | None = Field(default=None, ge=1, le=7)
+    intensity: Literal["high"] | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -112,6 +113,10 @@ class DrugMatch(_Model):
             raise ValueError(f"unknown drug {self.drug!r}")
         if self.drug_class is not None:
             v.require("classes", self.drug_class)
+        if self.intensity is not None:
+            d = v.drug(self.drug) if self.drug not in (None, "requested") else None
+            if self.drug_class != "statin" and (d is None or "statin" not in d.classes):
+                raise ValueError("`intensity` applies to a statin or the class `statin`")
         return self
 
     def label(self) -> str:
@@ -121,6 +126,8 @@ class DrugMatch(_Model):
         name = vocabulary().classes[self.drug_class]
         if self.max_potency_class:
             name = f"{name} (potency class {self.max_potency_class} or stronger)"
+        if self.intensity:
+            name = f"{self.intensity}-intensity {name}"
         return name
 
 
@@ -144,6 +151,8 @@ class DiagnosisRule(_Rule):
     kind: Literal["diagnosis"]
     codes: list[str] = Field(min_length=1)
     exclude: list[str] = []
+    # only the request's diagnosis (the code the prescription or claim carries) counts
+    request_only: bool = False
 
 
 class AgeRule(_Rule):
@@ -173,8 +182,11 @@ class LabRule(_Rule):
     require_evaluated_by_treating_practitioner: bool = False
     if_positive_treated_with: list[DrugMatch] | None = None
     any_result: bool = False
+    # only results on or before the first start of these drugs count (a baseline "prior to any
+    # GLP-1"); all results count while none of them has been started
+    baseline_before: list[DrugMatch] | None = None
 
-    _drugs = field_validator("if_positive_treated_with", mode="before")(
+    _drugs = field_validator("if_positive_treated_with", "baseline_before", mode="before")(
         classmethod(lambda cls, v: _matches(v) if v is not None else v)
     )
 
@@ -243,6 +255,9 @@ class StepTherapyRule(_Rule):
     ]
     contraindication: Literal["any", "all"] = "any"
     contraindication_drugs: list[DrugMatch] | None = None
+    # `drug`: `count` distinct drugs; `match`: `count` distinct entries of `drugs` (two
+    # beta-blockers are one "beta-blocker" when the payer lists the class as one therapy)
+    distinct: Literal["drug", "match"] = "drug"
 
     _drugs = field_validator("drugs", "contraindication_drugs", mode="before")(
         classmethod(lambda cls, v: _matches(v) if v is not None else v)
@@ -293,6 +308,49 @@ class FindingRule(_Rule):
         return vocabulary().require("findings", v)
 
 
+class EventCountRule(_Rule):
+    """At least ``min`` dated events (findings of the named kinds) within the look-back."""
+
+    kind: Literal["event_count"]
+    events: list[str] = Field(min_length=1)
+    min: int = Field(ge=1)
+    within: Window | None = None  # none: any time on record ("a history of")
+
+    @field_validator("events")
+    @classmethod
+    def _known(cls, v: list[str]) -> list[str]:
+        return [vocabulary().require("findings", e) for e in v]
+
+
+class PercentChangeRule(_Rule):
+    """The change of a measurement from its baseline, in percent of the baseline.
+
+    The baseline is the most recent result on or before the first start of ``baseline_before``
+    (e.g. any GLP-1 receptor agonist); the current value the most recent result after it (within
+    ``within`` of the request when given). ``value`` compares the change: ``<= -5`` is a loss of at
+    least 5%."""
+
+    kind: Literal["percent_change"]
+    test: str
+    baseline_before: Drugs
+    value: list[Condition] = Field(min_length=1)
+    within: Window | None = None
+
+    _drugs = field_validator("baseline_before", mode="before")(
+        classmethod(lambda cls, v: _matches(v))
+    )
+
+    @field_validator("test")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        return vocabulary().require("tests", v)
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _list(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str | int | float) else v
+
+
 class AllOf(_Rule):
     kind: Literal["all_of"]
     of: list[Rule] = Field(min_length=1)
@@ -314,6 +372,8 @@ Rule = Annotated[
     | DosingRule
     | EncounterRule
     | FindingRule
+    | EventCountRule
+    | PercentChangeRule
     | AllOf
     | AnyOf,
     Field(discriminator="kind"),
@@ -332,6 +392,8 @@ Kind = Literal[
     "dosing",
     "encounter",
     "finding",
+    "event_count",
+    "percent_change",
 ]
 KINDS: tuple[str, ...] = get_args(Kind)
 

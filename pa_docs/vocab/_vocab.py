@@ -50,6 +50,7 @@ class Drug:
     brands: tuple[str, ...] = ()
     potency: tuple[tuple[str, str | None, int], ...] = ()
     display: str | None = None  # how documents name a device ("continuous positive airway ...")
+    intensity: tuple[tuple[str, float], ...] = ()  # statins: (level, lowest daily mg), strongest first
 
 
 @dataclass
@@ -109,6 +110,23 @@ class Vocabulary:
         return None
 
 
+    def intensity(self, drug: Drug, dose: str | None, strength: str | None) -> str | None:
+        """A statin's intensity ('high') from its daily dose in mg, or None when the dose is not
+        recorded in mg or the drug has no intensity in the table.
+
+        The dose is read from the first "N mg" in ``dose`` (the daily dose as prescribed), else in
+        ``strength``; a frequency ("twice daily") is not multiplied in."""
+        mg = _mg(dose) if dose else None
+        if mg is None and strength:
+            mg = _mg(strength)
+        if mg is None:
+            return None
+        for level, lowest in drug.intensity:
+            if mg >= lowest:
+                return level
+        return None
+
+
 _WHAT = {
     "tests": "test",
     "instruments": "instrument",
@@ -121,6 +139,11 @@ _WHAT = {
 def _strength(text: str) -> str:
     m = re.search(r"(\d+(?:\.\d+)?)\s*%", text)
     return f"{float(m.group(1)):g}%" if m else norm(text)
+
+
+def _mg(text: str) -> float | None:
+    m = re.search(r"(\d+(?:\.\d+)?)\s*mg\b", text.lower())
+    return float(m.group(1)) if m else None
 
 
 @cache
@@ -143,6 +166,7 @@ def vocabulary() -> Vocabulary:
     }
     raw = _read("drugs.yaml")
     potency = raw.get("potency", {})
+    intensity = raw.get("statin_intensity", {})
     drugs = {
         k: Drug(
             k,
@@ -151,6 +175,12 @@ def vocabulary() -> Vocabulary:
             tuple(v.get("brands", [])),
             tuple((str(p["strength"]), p.get("form"), int(p["class"])) for p in potency.get(k, [])),
             v.get("display"),
+            tuple(
+                sorted(
+                    ((lvl, float(mg)) for lvl, mg in intensity.get(k, {}).items()),
+                    key=lambda x: -x[1],
+                )
+            ),
         )
         for k, v in raw["drugs"].items()
     }

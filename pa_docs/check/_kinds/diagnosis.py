@@ -15,7 +15,9 @@ def evaluate(rule: DiagnosisRule, ctx: Context) -> Result:
         (f"diagnoses[{i}]", d.code, d.description, d.onset) for i, d in enumerate(case.diagnoses)
     ]
     req = case.request.diagnosis
-    if req not in {r[1] for r in records}:
+    if rule.request_only:
+        records = [("request.diagnosis", req, None, None)]
+    elif req not in {r[1] for r in records}:
         records.insert(0, ("request.diagnosis", req, None, None))
     excluded = []
     for ref, code, desc, onset in records:

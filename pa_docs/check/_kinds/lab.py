@@ -34,6 +34,15 @@ def evaluate(rule: LabRule, ctx: Context) -> Result:
     ]
     of_kind.sort(key=lambda x: x[1].date, reverse=True)
     notes: list[str] = []
+    if rule.baseline_before:
+        started = [th.t.start for th in ctx.matching(rule.baseline_before)[0] if th.t.start]
+        if started:
+            first = min(started)
+            what = drug_names(rule.baseline_before, ctx.requested)
+            for _, lab in of_kind:
+                if lab.date > first:
+                    notes.append(f"{lab_summary(lab)} is after {what} started ({iso(first)})")
+            of_kind = [(i, lab) for i, lab in of_kind if lab.date <= first]
     indeterminate: Lab | None = None
     for _, lab in ctx.disqualified:
         if lab.key in rank and (rule.context is None or lab.context == rule.context):

@@ -19,7 +19,12 @@ def _counts(rule: StepTherapyRule, ctx: Context, th: Therapy) -> tuple[bool, str
     """Whether one record counts toward the rule, and a few words on why not."""
     t = th.t
     if "any" in rule.outcomes:
-        return (t.start is not None, "no start date")
+        if t.start is None:
+            return (False, "no start date")
+        days = th.length_days(ctx.request_date) or 0
+        if rule.min_days and days < rule.min_days:
+            return (False, f"{days} days, shorter than the {rule.min_days} days required")
+        return (True, "")
     if t.outcome is None:
         return (False, "no outcome recorded")
     if t.outcome.value not in rule.outcomes:
@@ -63,7 +68,14 @@ def evaluate(rule: StepTherapyRule, ctx: Context) -> Result:
                 f"Contraindications to all of {names} are documented.",
                 evidence=[th.evidence() for th in contra],
             )
-    distinct = {th.drug.key for th in counted}
+    distinct: set[object] = (
+        {th.drug.key for th in counted}
+        if rule.distinct == "drug"
+        else {
+            next(j for j, m in enumerate(rule.drugs) if ctx.drug_match(th, m) is None)
+            for th in counted
+        }
+    )
     if len(distinct) >= rule.count:
         first = counted[: max(rule.count, 1)]
         return Result(
@@ -84,7 +96,8 @@ def evaluate(rule: StepTherapyRule, ctx: Context) -> Result:
         )
     why = [f"{th.describe()}: {_counts(rule, ctx, th)[1]}" for th in found if th not in counted]
     if rule.count > 1 and counted:
-        why.insert(0, f"{len(distinct)} of the {rule.count} drugs required count")
+        what = "drugs" if rule.distinct == "drug" else "therapies"
+        why.insert(0, f"{len(distinct)} of the {rule.count} {what} required count")
     no_outcome = [th for th in found if th.t.outcome is None and "any" not in rule.outcomes]
     reason = "No qualifying trial counts: " + "; ".join(why + aside) + "."
     evidence = [th.evidence() for th in found]

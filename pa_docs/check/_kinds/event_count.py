@@ -1,0 +1,58 @@
+"""A count of dated events in a look-back window: exacerbations, hypoglycemic events, attempts.
+
+Each event is a finding of one of the rule's kinds, dated. Met when at least ``min`` fall in the
+window. Fewer is ``missing``, never ``not_met``: a chart that records one exacerbation where two
+are asked says nothing against the second (the specialist should look for it), and an event left
+out of the chart is the commonest gap. A count the chart states as a number (an instrument such
+as ``asthma_exacerbations_12m``) is a score, judged by a ``score`` rule.
+"""
+
+from __future__ import annotations
+
+from ...policy._model import EventCountRule
+from ...vocab import vocabulary
+from .._context import Context, iso
+from .._verdict import Evidence, Result, Status
+
+
+def evaluate(rule: EventCountRule, ctx: Context) -> Result:
+    names = vocabulary().findings
+    what = " or ".join(names[e].lower() for e in rule.events)
+    start = rule.within.start(ctx.request_date) if rule.within else None
+    window = (
+        f"within {rule.within.words()} of the request (since {iso(start)})"
+        if rule.within
+        else "on record"
+    )
+    found = sorted(
+        ((i, f) for i, f in enumerate(ctx.case.findings) if f.name in rule.events),
+        key=lambda x: x[1].date,
+        reverse=True,
+    )
+    inside = [(i, f) for i, f in found if (start is None or start <= f.date)]
+    older = [f for _, f in found if start is not None and f.date < start]
+    ev = [
+        Evidence(f"findings[{i}]", f.date, names[f.name] + (f" ({f.note})" if f.note else ""))
+        for i, f in inside
+    ]
+    listed = ", ".join(iso(f.date) for _, f in inside)
+    if len(inside) >= rule.min:
+        return Result(
+            Status.met,
+            f"{len(inside)} documented {window}: {what} on {listed}.",
+            evidence=ev,
+        )
+    need = rule.min - len(inside)
+    seen = f"{len(inside)} on record ({listed})" if inside else "none on record"
+    aside = (
+        f"; {len(older)} older ({', '.join(iso(f.date) for f in older[:3])}) do not count"
+        if older
+        else ""
+    )
+    return Result(
+        Status.missing,
+        f"The policy asks for at least {rule.min} {window}: {seen}{aside}.",
+        f"Find and document {need} more ({what}) {window}, each with its date "
+        f"(findings: {', '.join(rule.events)}).",
+        ev,
+    )
