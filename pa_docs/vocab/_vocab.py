@@ -50,7 +50,9 @@ class Drug:
     brands: tuple[str, ...] = ()
     potency: tuple[tuple[str, str | None, int], ...] = ()
     display: str | None = None  # how documents name a device ("continuous positive airway ...")
-    intensity: tuple[tuple[str, float], ...] = ()  # statins: (level, lowest daily mg), strongest first
+    intensity: tuple[
+        tuple[str, float], ...
+    ] = ()  # statins: (level, lowest daily mg), strongest first
 
 
 @dataclass
@@ -108,7 +110,6 @@ class Vocabulary:
             if _strength(st) == s and (fm is None or fm in f):
                 return cls
         return None
-
 
     def intensity(self, drug: Drug, dose: str | None, strength: str | None) -> str | None:
         """A statin's intensity ('high') from its daily dose in mg, or None when the dose is not

@@ -72,7 +72,7 @@ def evaluate(rule: EncounterRule, ctx: Context) -> Result:
         return Result(
             Status.missing,
             f"No {types} {window} is on record{seen}.",
-            f"Find or document a {types} {window}.",
+            f"Find or document {'an' if types[:1] in 'aeiou' else 'a'} {types} {window}.",
             anchor_ev,
         )
     if rule.symptoms_improved is not None:

@@ -15,44 +15,49 @@ from .._context import Context, iso
 from .._verdict import Evidence, Result, Status
 
 
+def _lower(name: str) -> str:
+    """A finding's name inside a sentence: first letter lower-cased, units left alone."""
+    return name[:1].lower() + name[1:]
+
+
 def evaluate(rule: EventCountRule, ctx: Context) -> Result:
     names = vocabulary().findings
-    what = " or ".join(names[e].lower() for e in rule.events)
+    what = " or ".join(_lower(names[e]) for e in rule.events)
     start = rule.within.start(ctx.request_date) if rule.within else None
     window = (
-        f"within {rule.within.words()} of the request (since {iso(start)})"
-        if rule.within
-        else "on record"
+        f" within {rule.within.words()} of the request (since {iso(start)})" if rule.within else ""
     )
     found = sorted(
         ((i, f) for i, f in enumerate(ctx.case.findings) if f.name in rule.events),
         key=lambda x: x[1].date,
-        reverse=True,
     )
-    inside = [(i, f) for i, f in found if (start is None or start <= f.date)]
+    inside = [(i, f) for i, f in found if start is None or start <= f.date]
     older = [f for _, f in found if start is not None and f.date < start]
     ev = [
         Evidence(f"findings[{i}]", f.date, names[f.name] + (f" ({f.note})" if f.note else ""))
         for i, f in inside
     ]
     listed = ", ".join(iso(f.date) for _, f in inside)
+    asked = f"at least {rule.min} ({what}){window}"
     if len(inside) >= rule.min:
         return Result(
             Status.met,
-            f"{len(inside)} documented {window}: {what} on {listed}.",
+            f"{len(inside)} on record{window}: {listed}; the policy asks for {asked}.",
             evidence=ev,
         )
     need = rule.min - len(inside)
-    seen = f"{len(inside)} on record ({listed})" if inside else "none on record"
+    seen = f"{len(inside)} is on record ({listed})" if inside else "none is on record"
     aside = (
-        f"; {len(older)} older ({', '.join(iso(f.date) for f in older[:3])}) do not count"
+        f"; {len(older)} older one{'s' if len(older) > 1 else ''} "
+        f"({', '.join(iso(f.date) for f in older[:3])}) do{'es' if len(older) == 1 else ''} not "
+        "count"
         if older
         else ""
     )
     return Result(
         Status.missing,
-        f"The policy asks for at least {rule.min} {window}: {seen}{aside}.",
-        f"Find and document {need} more ({what}) {window}, each with its date "
-        f"(findings: {', '.join(rule.events)}).",
+        f"The policy asks for {asked}: {seen}{aside}.",
+        f"Find and document {need} more ({what}){window}, with {'its' if need == 1 else 'their'} "
+        f"date{'s' if need > 1 else ''} (findings: {', '.join(rule.events)}).",
         ev,
     )

@@ -72,8 +72,9 @@ def evaluate(rule: PercentChangeRule, ctx: Context) -> Result:
             ev,
         )
     pct = (cur.value - base.value) / base.value * 100
+    unit = f" {test.unit}" if test.unit and test.unit != "%" else (test.unit or "")
     words = (
-        f"{lab_summary(cur)} against a baseline of {base.value:g} on {iso(base.date)} "
+        f"{lab_summary(cur)} against a baseline of {base.value:g}{unit} on {iso(base.date)} "
         f"(before {first.name} started on {iso(start)}): {_change_words(pct)}"
     )
     if all(c.test(round(pct, 6)) for c in rule.value):
