@@ -1,17 +1,26 @@
-"""Safe YAML loading that remembers where each value was written, for error messages."""
+"""The one YAML loader for everything pa-docs reads: safe, bounded, and remembering where each
+value was written, for error messages.
+
+Bounds (see ``_limits``) are checked while the parser's events are turned into nodes, before
+anything walks the document: file size, values with aliases expanded, nesting depth, recursive
+aliases, duplicate keys (both lines named), integers too long to be numbers, NaN and infinity.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from ._files import read_text
+from ._limits import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES, MAX_SCALAR, MAX_YAML_BYTES
 from .errors import InputError, Problem
 
 Loc = tuple[str | int, ...]
@@ -27,50 +36,200 @@ class _Loader(_Base):  # type: ignore[misc]
     for pydantic to reject with the field's position."""
 
 
-class _PositionLoader(yaml.SafeLoader):
-    """Pure-Python safe loader, used only to find the line of a value for an error message."""
-
-
 def _timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError:
+    except (ValueError, OverflowError):
         return loader.construct_scalar(node)
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
-_PositionLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_MERGE = "tag:yaml.org,2002:merge"
 
 
-def _positions(node: yaml.Node, loc: Loc, out: dict[Loc, int]) -> None:
-    out[loc] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                out[(*loc, key.value)] = value.start_mark.line + 1
-                _positions(value, (*loc, key.value), out)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _positions(item, (*loc, i), out)
+def _field(loc: Loc) -> str | None:
+    text = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in loc).replace(".[", "[")
+    return text or None
+
+
+class _Frame:
+    __slots__ = ("anchor", "key", "keys", "loc", "node", "size")
+
+    def __init__(self, node: yaml.CollectionNode, loc: Loc, anchor: str | None) -> None:
+        self.node, self.loc, self.anchor = node, loc, anchor
+        self.size = 1
+        self.key: yaml.Node | None = None  # a mapping's key waiting for its value
+        self.keys: dict[tuple[str, str], int] = {}  # a mapping's scalar keys and their lines
+
+
+class _Composer:
+    """Build the node graph from parser events without recursion, checking as it goes: values
+    (aliases expanded) up to MAX_NODES, nesting up to MAX_DEPTH, no recursive alias, no duplicate
+    key, no integer over MAX_INT_DIGITS digits, no NaN or infinity, no value over MAX_SCALAR
+    characters. It records the line of every value's path for error messages. Nothing walks the
+    document before these checks pass, so a billion-laughs file stops after a few thousand
+    events."""
+
+    def __init__(self, loader: Any, path: Path, error: type[InputError]) -> None:
+        self.loader, self.path, self.error = loader, path, error
+        self.lines: dict[Loc, int] = {}
+        self.anchors: dict[str, tuple[yaml.Node, int | None]] = {}  # size None: still open
+        self.total = 0
+
+    def fail(self, message: str, mark: Any, loc: Loc = ()) -> NoReturn:
+        line = mark.line + 1 if mark is not None else None
+        raise self.error(message, file=self.path, line=line, field=_field(loc))
+
+    def count(self, n: int, mark: Any, loc: Loc) -> None:
+        self.total += n
+        if self.total > MAX_NODES:
+            self.fail(
+                f"too many values (over {MAX_NODES:,}, aliases expanded): "
+                "an alias bomb, or not a pa-docs file",
+                mark,
+                loc,
+            )
+
+    def compose(self) -> yaml.Node | None:
+        ld = self.loader
+        ld.get_event()  # stream start
+        if ld.check_event(yaml.StreamEndEvent):
+            return None
+        ld.get_event()  # document start
+        root = self._document()
+        ld.get_event()  # document end
+        if not ld.check_event(yaml.StreamEndEvent):
+            event = ld.get_event()
+            self.fail("more than one YAML document in the file ('---')", event.start_mark)
+        return root
+
+    def _child_loc(self, stack: list[_Frame]) -> tuple[Loc, bool]:
+        """The path of the next node and whether it is a mapping key."""
+        if not stack:
+            return (), False
+        top = stack[-1]
+        if isinstance(top.node, yaml.SequenceNode):
+            return (*top.loc, len(top.node.value)), False
+        if top.key is None:
+            return top.loc, True
+        k = top.key.value if isinstance(top.key, yaml.ScalarNode) else "?"
+        return (*top.loc, k), False
+
+    def _document(self) -> yaml.Node:
+        ld = self.loader
+        stack: list[_Frame] = []
+        while True:
+            event = ld.get_event()
+            mark = event.start_mark
+            loc, is_key = self._child_loc(stack)
+            done: tuple[yaml.Node, int]
+            if isinstance(event, yaml.AliasEvent):
+                known = self.anchors.get(event.anchor or "")
+                if known is None:
+                    self.fail(f"unknown alias *{event.anchor}", mark, loc)
+                node, size = known
+                if size is None:
+                    self.fail(
+                        f"recursive alias *{event.anchor} (a value that contains itself)", mark, loc
+                    )
+                self.count(size, mark, loc)
+                done = (node, size)
+            elif isinstance(event, yaml.ScalarEvent):
+                node = self._scalar(event, loc)
+                self.count(1, mark, loc)
+                done = (node, 1)
+            elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+                if len(stack) >= MAX_DEPTH:
+                    self.fail(f"nested more than {MAX_DEPTH} levels deep", mark, loc)
+                seq = isinstance(event, yaml.SequenceStartEvent)
+                kind = yaml.SequenceNode if seq else yaml.MappingNode
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = ld.resolve(kind, None, event.implicit)
+                coll = kind(tag, [], mark, None, flow_style=event.flow_style)
+                if event.anchor is not None:
+                    self.anchors[event.anchor] = (coll, None)
+                self.count(1, mark, loc)
+                stack.append(_Frame(coll, loc, event.anchor))
+                if not is_key:
+                    self.lines[loc] = mark.line + 1
+                continue
+            else:  # the end of a sequence or mapping
+                frame = stack.pop()
+                frame.node.end_mark = event.end_mark
+                if frame.anchor is not None:
+                    self.anchors[frame.anchor] = (frame.node, frame.size)
+                done = (frame.node, frame.size)
+                loc, is_key = self._child_loc(stack)
+            node, size = done
+            if not stack:
+                return node
+            self._attach(stack[-1], node, size, loc, is_key)
+
+    def _attach(self, top: _Frame, node: yaml.Node, size: int, loc: Loc, is_key: bool) -> None:
+        top.size += size
+        if isinstance(top.node, yaml.SequenceNode):
+            top.node.value.append(node)
+            self.lines.setdefault(loc, node.start_mark.line + 1)
+            return
+        if is_key:
+            top.key = node
+            if isinstance(node, yaml.ScalarNode) and node.tag != _MERGE:
+                seen = top.keys.get((node.tag, node.value))
+                line = node.start_mark.line + 1
+                if seen is not None:
+                    self.fail(
+                        f"duplicate key {node.value!r} (also on line {seen}): "
+                        "the second would silently replace the first",
+                        node.start_mark,
+                        (*top.loc, node.value),
+                    )
+                top.keys[(node.tag, node.value)] = line
+            return
+        assert top.key is not None
+        top.node.value.append((top.key, node))
+        if isinstance(top.key, yaml.ScalarNode):
+            self.lines[loc] = node.start_mark.line + 1
+        top.key = None
+
+    def _scalar(self, event: Any, loc: Loc) -> yaml.ScalarNode:
+        value: str = event.value
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(yaml.ScalarNode, value, event.implicit)
+        mark = event.start_mark
+        if len(value) > MAX_SCALAR:
+            self.fail(f"a value of {len(value):,} characters (at most {MAX_SCALAR:,})", mark, loc)
+        if tag == _INT:
+            digits = sum(c.isalnum() for c in value)
+            if digits > MAX_INT_DIGITS:
+                self.fail(
+                    f"a number of {digits:,} digits is too large (at most {MAX_INT_DIGITS}); "
+                    "quote it if it is an identifier",
+                    mark,
+                    loc,
+                )
+        elif tag == _FLOAT:
+            v = value.lower().replace("_", "")
+            try:
+                finite = v.lstrip("+-") not in {".inf", ".nan"} and math.isfinite(float(v))
+            except ValueError:  # sexagesimal (1:30.5): finite unless absurdly long
+                finite = len(value) <= 64
+            if not finite:
+                self.fail(f"{value!r} is not a finite number", mark, loc)
+        return yaml.ScalarNode(tag, value, mark, event.end_mark, style=event.style)
 
 
 class Document:
     """A parsed YAML file: its data and the line of every value in it."""
 
-    def __init__(self, path: Path, data: Any, text: str) -> None:
+    def __init__(self, path: Path, data: Any, lines: dict[Loc, int]) -> None:
         self.path = path
         self.data = data
-        self.text = text
-        self._lines: dict[Loc, int] | None = None
-
-    @property
-    def lines(self) -> dict[Loc, int]:
-        if self._lines is None:
-            self._lines = {}
-            node = yaml.compose(self.text, Loader=_PositionLoader)
-            if node is not None:
-                _positions(node, (), self._lines)
-        return self._lines
+        self.lines = lines
 
     def line_of(self, loc: Loc) -> int | None:
         while loc:
@@ -154,25 +313,36 @@ def _message(e: Any) -> str:
 
 
 def load(path: Path | str, error: type[InputError] = InputError) -> Document:
-    """Read a YAML file with the safe loader; any problem is an ``error`` naming file and line."""
+    """Read a YAML file with the bounded safe loader; any problem is an ``error`` naming file and
+    line. Only a regular file of at most MAX_YAML_BYTES is read."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise error("file not found", file=p) from None
-    except IsADirectoryError:
-        raise error("is a folder, expected a YAML file", file=p) from None
-    except UnicodeDecodeError as exc:
-        raise error(f"not UTF-8 text ({exc.reason})", file=p) from None
-    except OSError as exc:
-        raise error(f"cannot read: {exc.strerror}", file=p) from None
-    return parse(text, p, error)
+    return parse(read_text(p, error, MAX_YAML_BYTES), p, error)
 
 
 def parse(text: str, path: Path, error: type[InputError] = InputError) -> Document:
+    """Parse YAML text whose top level is a mapping of fields."""
+    data, lines = _parse(text, path, error)
+    if not isinstance(data, dict):
+        raise error(
+            f"expected a mapping of fields at the top level, got {type(data).__name__}",
+            file=path,
+            line=1,
+        )
+    return Document(path, data, lines)
+
+
+def load_data(text: str, name: str) -> Any:
+    """Parse a data file shipped with pa-docs (a vocabulary, a table) with the same bounds."""
+    return _parse(text, Path(name), InputError)[0]
+
+
+def _parse(text: str, path: Path, error: type[InputError]) -> tuple[Any, dict[Loc, int]]:
+    if len(text) > MAX_YAML_BYTES:
+        raise error(f"too large: {len(text):,} characters, at most {MAX_YAML_BYTES:,}", file=path)
     loader = _Loader(text)
     try:
-        node = loader.get_single_node()
+        composer = _Composer(loader, path, error)
+        node = composer.compose()
         if node is None:
             raise error("the file is empty", file=path)
         data = loader.construct_document(node)
@@ -186,12 +356,8 @@ def parse(text: str, path: Path, error: type[InputError] = InputError) -> Docume
         raise error(what, file=path, line=line) from None
     except yaml.YAMLError as exc:
         raise error(f"invalid YAML: {exc}", file=path) from None
+    except (ValueError, OverflowError, RecursionError) as exc:  # a value no constructor can take
+        raise error(f"invalid YAML: {exc}", file=path) from None
     finally:
         loader.dispose()
-    if not isinstance(data, dict):
-        raise error(
-            f"expected a mapping of fields at the top level, got {type(data).__name__}",
-            file=path,
-            line=1,
-        )
-    return Document(path, data, text)
+    return data, composer.lines

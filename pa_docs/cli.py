@@ -1,9 +1,9 @@
 """The ``pa-docs`` command: parse arguments, call the library, map errors to exit codes.
 
 Exit codes: 0 success (a case is ready), 1 the record does not support what was asked (gaps),
-2 bad input. A command sets a non-zero exit code with ``raise typer.Exit(code)``: click ignores
-the return value of a command. Heavy modules (renderers, FHIR, the case log) are imported inside
-their commands.
+2 bad input, 3 an unexpected error (the contract is in ``pa_docs._console``). A command sets a
+non-zero exit code with ``raise typer.Exit(code)``: click ignores the return value of a command.
+Heavy modules (renderers, FHIR, the case log) are imported inside their commands.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .errors import InputError, NotReadyError
+from .errors import InputError
 
 app = typer.Typer(
     name="pa-docs",
@@ -34,11 +34,14 @@ def _register_subcommands() -> None:
     from .appeal._cli import deadline_command
     from .fhir._cli import import_fhir_command
     from .log._cli import kpi_command, log_app
+    from .web._cli import serve_command, users_app
 
     app.command("deadline")(deadline_command)
     app.command("import-fhir")(import_fhir_command)
     app.add_typer(log_app, name="log")
     app.command("kpi")(kpi_command)
+    app.command("serve")(serve_command)
+    app.add_typer(users_app, name="users")
 
 
 CaseArg = Annotated[Path, typer.Argument(help="The case file (YAML).", show_default=False)]
@@ -360,18 +363,8 @@ _register_subcommands()
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
-    try:
-        app(args=argv, prog_name="pa-docs", standalone_mode=True)
-    except SystemExit as exc:
-        code = exc.code
-        return code if isinstance(code, int) else (0 if code is None else 2)
-    except InputError as exc:
-        sys.stderr.write(f"pa-docs: error: {exc}\n")
-        return 2
-    except NotReadyError as exc:
-        sys.stderr.write(f"pa-docs: {exc}\n")
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    return 0  # click exits through SystemExit; reached only if it ever returns
+    """Run the command line; return the exit code (the contract is in ``pa_docs._console``)."""
+    from ._console import install_log_handler, run
+
+    install_log_handler()
+    return run(lambda: app(args=argv, prog_name="pa-docs", standalone_mode=True))

@@ -44,7 +44,11 @@ def _type_name(param: Any) -> str:
 
 
 def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Markdown that shows ``<`` and ``>`` as they are, outside code spans and inside them."""
+    parts = text.split("`")
+    for i in range(0, len(parts), 2):  # the even parts are outside code spans
+        parts[i] = parts[i].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return "`".join(parts)
 
 
 def _cell(text: str) -> str:
@@ -77,7 +81,8 @@ def cli_page() -> str:
         "# CLI reference\n",
         "Every command of `pa-docs`, its arguments and options. Exit codes everywhere: **0** done "
         "(for `check`: ready), **1** the record does not support what was asked, **2** bad input "
-        "(the message names the file, line, field and value). `pa-docs COMMAND --help` prints the "
+        "(the message names the file, line, field and value), **3** an unexpected error (please "
+        "report it; `PA_DOCS_DEBUG=1` shows the traceback). `pa-docs COMMAND --help` prints the "
         "same.\n",
     ]
     for path, cmd in _commands(root, []):
@@ -122,7 +127,170 @@ def cli_page() -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-PAGES: dict[str, Callable[[], str]] = {"docs/cli.md": cli_page}
+# --- the policy format ---------------------------------------------------------------------------
+
+
+def _type(annotation: Any) -> str:
+    """A field's type in the words of a policy author."""
+    from pydantic import BaseModel
+
+    from pa_docs.kinds import RuleBase
+
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return _type(args[0])
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        kinds = [a for a in args if a is not type(None)]
+        if all(isinstance(a, type) and issubclass(a, RuleBase) for a in kinds):
+            return "[rule](#rule-kinds)"
+        return " or ".join(_type(a) for a in kinds)
+    if origin is typing.Literal:
+        return " \\| ".join(f"`{a}`" for a in args)
+    if origin is list:
+        return f"list of {_type(args[0])}"
+    if origin is dict:
+        return f"mapping of text to {_type(args[1])}"
+    if isinstance(annotation, type) and issubclass(annotation, RuleBase):
+        return "[rule](#rule-kinds)"
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return f"[{annotation.__name__}](#{annotation.__name__.lower()})"
+    names = {str: "text", int: "integer", float: "number", bool: "`true` \\| `false`"}
+    if annotation in names:
+        return names[annotation]
+    return getattr(annotation, "__name__", str(annotation))
+
+
+def _fields(model: Any, skip: tuple[str, ...] = ()) -> list[str]:
+    import json
+
+    rows = ["| field | type | default | what it means |", "| --- | --- | --- | --- |"]
+    for name, info in model.model_fields.items():
+        if name in skip:
+            continue
+        if info.is_required():
+            default = "required"
+        else:
+            value = info.get_default(call_default_factory=True)
+            default = "" if value in (None, [], {}) else f"`{json.dumps(value)}`"
+        desc = _cell((info.description or "").replace("``", "`"))
+        rows.append(f"| `{info.alias or name}` | {_type(info.annotation)} | {default} | {desc} |")
+    return rows
+
+
+def _doc(obj: Any) -> str:
+    import inspect
+
+    return (inspect.getdoc(obj) or "").replace("``", "`")
+
+
+ADDING_A_KIND = '''\
+A kind is one module of `pa_docs/kinds/` and one line: its name in `KIND_MODULES`
+(`pa_docs/kinds/__init__.py`). The registry, the rule union that policy files are validated with,
+the check of a criterion's `kind` against its rule, and this page follow from that list. The
+module holds the rule's model and its evaluation; the docstrings are the documentation:
+
+```python
+"""What the kind checks, in one sentence (the summary in the table of kinds above).
+
+How it decides met, not_met and missing.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ._base import RuleBase, Window
+from ._context import Context
+from ._result import Result
+
+EXAMPLE = """\\
+kind: my_kind
+within: {months: 6}
+"""
+
+
+class MyKindRule(RuleBase):
+    """One line on the rule."""
+
+    kind: Literal["my_kind"]
+    within: Window | None = None
+    """What the field means: this docstring is its description on this page."""
+
+    def evaluate(self, ctx: Context) -> Result:
+        ...  # judge ctx.case: a Result with its status, reason, action and evidence
+
+
+RULE = MyKindRule
+```
+
+Then `python scripts/gen_docs.py` rewrites this page; `tests/test_kinds.py` checks that the module
+is registered, that its example validates, and that every field is described.
+'''
+
+
+def policy_page() -> str:
+    """docs/policy-format.md: every field of a policy file and every rule kind, from the models."""
+    from pa_docs.kinds import MODULES, REGISTRY, Baseline, Condition, DrugMatch, Relative, Window
+    from pa_docs.policy import AppliesTo, Criterion, Policy, SubmitTo
+
+    out = [
+        HEADER.format(source="the models in pa_docs/policy/_model.py and pa_docs/kinds/"),
+        "# Policy format\n",
+        "A policy is one YAML file under `criteria/` (or in a folder you pass with `--criteria`), "
+        "named after its `id`. It holds the payer's policy for one drug or item: where it comes "
+        "from, which cases it governs, and its criteria for initial and continuation requests, "
+        "each with the payer's wording, its citation and a rule the checker evaluates. Models are "
+        "closed: a misspelt key is an error naming the file, line and field "
+        "(`pa-docs criteria validate` lists every problem).\n",
+        '??? example "criteria/aetna-infliximab-ra.yaml"\n',
+        "    ```yaml",
+        '    --8<-- "criteria/aetna-infliximab-ra.yaml"',
+        "    ```\n",
+        "## Policy\n",
+        _doc(Policy) + "\n",
+        *_fields(Policy),
+        "",
+        "### AppliesTo\n",
+        _doc(AppliesTo) + "\n",
+        *_fields(AppliesTo),
+        "",
+        "### SubmitTo\n",
+        _doc(SubmitTo) + "\n",
+        *_fields(SubmitTo),
+        "",
+        "## Criterion\n",
+        _doc(Criterion) + "\n",
+        *_fields(Criterion),
+        "",
+        "## Rule kinds\n",
+        "A rule is a mapping whose `kind` key names its kind; every kind also takes a `label`, the "
+        "few words that name it inside an `all_of` or `any_of`. What the verdicts mean, and how "
+        "windows and thresholds count: [Checking a case](check.md#what-a-verdict-means).\n",
+        "| kind | what it checks |",
+        "| --- | --- |",
+    ]
+    for name, module in MODULES.items():
+        first = _doc(module).split("\n\n")[0].replace("\n", " ")
+        out.append(f"| [`{name}`](#{name}) | {_cell(first)} |")
+    out.append("")
+    for name, module in MODULES.items():
+        rule = REGISTRY[name]
+        out += [f"### {name}\n", _doc(module) + "\n", *_fields(rule, skip=("kind", "label")), ""]
+        out += ["```yaml", module.EXAMPLE.rstrip(), "```", ""]
+    out += [
+        "## Shared pieces\n",
+        "Several kinds use these.\n",
+    ]
+    for model in (Window, Condition, DrugMatch, Relative, Baseline):
+        out += [f"### {model.__name__}\n", _doc(model) + "\n", *_fields(model), ""]
+    out += ["## Adding a kind\n", ADDING_A_KIND]
+    return "\n".join(out).rstrip() + "\n"
+
+
+PAGES: dict[str, Callable[[], str]] = {
+    "docs/cli.md": cli_page,
+    "docs/policy-format.md": policy_page,
+}
 
 
 def main(argv: list[str]) -> int:

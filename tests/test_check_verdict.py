@@ -8,7 +8,9 @@ import itertools
 import pytest
 
 from pa_docs.check import CaseStatus, CheckResult, Status, Verdict
-from pa_docs.check._verdict import Evidence, Result, all_of, any_of
+from pa_docs.kinds import Evidence, Result
+from pa_docs.kinds import compose_all as all_of
+from pa_docs.kinds import compose_any as any_of
 from pa_docs.policy import Policy
 
 M, N, X = Status.met, Status.not_met, Status.missing

@@ -60,3 +60,11 @@ def test_every_docs_page_is_in_the_site_nav() -> None:
     nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     for page in (ROOT / "docs").glob("*.md"):
         assert f" {page.name}" in nav, f"docs/{page.name} is not in mkdocs.yml's nav"
+
+
+def test_every_policy_field_is_described_for_the_policy_format_page() -> None:
+    from pa_docs.policy import AppliesTo, Criterion, Policy, SubmitTo
+
+    for model in (Policy, Criterion, AppliesTo, SubmitTo):
+        for name, info in model.model_fields.items():
+            assert info.description, f"{model.__name__}.{name}: add a docstring under the field"

@@ -19,12 +19,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .._business_days import previous_business_day
+from .._dates import add_months
+from .._yaml import load_data
 from ..errors import InputError
-from ..policy._model import add_months
 
 PRESUMED_RECEIPT_DAYS = 5
 
@@ -65,7 +65,7 @@ class _Table(_Model):
 def deadline_table() -> dict[str, Program]:
     """The shipped deadline table, by program (``coverage.line_of_business``)."""
     text = resources.files(__package__).joinpath("data/deadlines.yaml").read_text("utf-8")
-    return _Table.model_validate(yaml.safe_load(text)).programs
+    return _Table.model_validate(load_data(text, "deadlines.yaml")).programs
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,19 +12,17 @@ general medical-necessity argument, every criterion of the policy.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from .._yaml import load_data
 from ..errors import InputError
 from ..policy import Criterion, Policy
-from ..policy._model import AllOf, AnyOf
 from ._denial import Denial, DenialReason
 
 How = Literal["stated", "inferred", "unmapped"]
@@ -65,7 +63,7 @@ class ReasonTable(_Model):
 @cache
 def reason_table() -> ReasonTable:
     text = resources.files(__package__).joinpath("data/reasons.yaml").read_text("utf-8")
-    table = ReasonTable.model_validate(yaml.safe_load(text))
+    table = ReasonTable.model_validate(load_data(text, "reasons.yaml"))
     for c in table.codes.values():
         assert c.family in table.families, c.family
     return table
@@ -101,16 +99,8 @@ def _search(phrases: list[str], text: str) -> str | None:
     return None
 
 
-def _leaves(rule: Any) -> Iterator[Any]:
-    if isinstance(rule, AllOf | AnyOf):
-        for r in rule.of:
-            yield from _leaves(r)
-    else:
-        yield rule
-
-
 def _fits(c: Criterion, n: Narrow) -> bool:
-    leaves = list(_leaves(c.rule))
+    leaves = list(c.rule.leaves())
     if n.mode is not None:
         return any(getattr(r, "mode", None) == n.mode for r in leaves)
     if any(i in c.id.split("-") for i in n.ids):

@@ -13,8 +13,7 @@ from typing import Any
 
 from ..case import Case
 from ..check import CheckResult, Status
-from ..policy import Policy
-from ..policy._model import SubmitTo
+from ..policy import Policy, SubmitTo
 from ..vocab import vocabulary
 from ._profile import Profile
 

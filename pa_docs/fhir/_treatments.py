@@ -102,8 +102,8 @@ def _order_diagnosis(order: Med, index: Index) -> str | None:
 
 def _policy_diagnosis(key: str, diagnoses: list[Item]) -> str | None:
     """The first imported diagnosis that a shipped policy for this item covers."""
+    from ..kinds import any_match
     from ..policy import load_policies
-    from ..policy._codes import any_match
 
     v = vocabulary()
 

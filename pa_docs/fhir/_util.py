@@ -9,20 +9,19 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from .._yaml import load_data
 
 #: Written where the chart lacks a value the case needs; the case does not load until it is
 #: replaced, and the header comment of the case file says what belongs there.
 FILL = "FILL-IN"
 
 _DATA = resources.files("pa_docs.fhir") / "data"
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @cache
 def table(name: str) -> Any:
     """A curated data table from ``pa_docs/fhir/data/<name>.yaml`` (read once)."""
-    return yaml.load((_DATA / f"{name}.yaml").read_text(encoding="utf-8"), Loader=_Loader)
+    return load_data((_DATA / f"{name}.yaml").read_text(encoding="utf-8"), f"{name}.yaml")
 
 
 @dataclass(frozen=True)

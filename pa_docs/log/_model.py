@@ -83,6 +83,8 @@ class Event:
                 return f"level {d['level']} appeal {d['outcome']} on {d['date']}"
             case "note":
                 return str(d["text"])
+            case "assign":
+                return f"owner set to {d['owner']}" if d.get("owner") else "owner cleared"
             case "import":
                 return f"imported from {d['file']} (row {d['row']})"
         return self.kind

@@ -3,13 +3,16 @@
 - ``events``: append-only history, one row per change, with who and when (UTC);
 - ``cases``: the current state of each case, updated in the same transaction as its event;
 - ``appeals``: one row per appeal level filed, with its outcome.
+
+Migration 0002 adds the workbench's tables (accounts, sessions, audit, owners of cases not yet
+submitted), defined in ``pa_docs/web/_tables.py``.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-HEAD = "0001"
+HEAD = "0002"
 """The newest migration: a log at this revision is opened without loading Alembic."""
 
 metadata = sa.MetaData()

@@ -74,7 +74,8 @@ class CaseLog:
             _db.migrate(engine)
         except sa.exc.OperationalError as exc:
             engine.dispose()
-            raise InputError(f"cannot open the log: {exc.orig}", file=target) from None
+            first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else exc
+            raise InputError(f"cannot open the log: {first}", file=target) from None
         return cls(engine, current_user(user))
 
     def close(self) -> None:
@@ -305,6 +306,14 @@ class CaseLog:
         with _db.transaction(self.engine) as conn:
             self._require(conn, case_id)
             self._record(conn, case_id, "note", {"text": text})
+
+    def assign(self, case_id: str, owner: str | None) -> CaseState:
+        """Make ``owner`` the one who follows the case up (``None``: nobody)."""
+        owner = owner.strip() if owner else None
+        with _db.transaction(self.engine) as conn:
+            self._require(conn, case_id)
+            self._record(conn, case_id, "assign", {"owner": owner}, owner=owner)
+            return self._require(conn, case_id)
 
     def add_imported(self, states: Sequence[CaseState], source: str, rows: Sequence[int]) -> None:
         """Add whole cases (from a spreadsheet), each with an ``import`` event, at once."""

@@ -2,443 +2,122 @@
 
 A policy holds an ``initial`` set of criteria and may hold a ``continuation`` set. Each criterion
 keeps the payer's wording (``text``), where it stands in the policy (``citation``) and its
-``rule``. Rules are a closed set of kinds; ``all_of`` and ``any_of`` compose them at any depth.
+``rule``: one of the kinds of ``pa_docs.kinds``, which ``all_of`` and ``any_of`` compose at any
+depth.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import operator
-import re
-from collections.abc import Callable
-from typing import Annotated, Any, Literal, get_args
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..vocab import vocabulary
-from ..vocab._vocab import norm
+from ..kinds import LEAF_KINDS, Rule
+
+if TYPE_CHECKING:
+    Kind = str
+else:
+    Kind = Literal[LEAF_KINDS]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
-
-
-OPS: dict[str, Callable[[float, float], bool]] = {
-    ">=": operator.ge,
-    ">": operator.gt,
-    "<=": operator.le,
-    "<": operator.lt,
-    "==": operator.eq,
-}
-_OP_WORDS = {">=": "at least", ">": "greater than", "<=": "at most", "<": "less than", "==": ""}
-
-
-class Condition(_Model):
-    """A comparison such as ``>= 15`` (written in YAML as that string)."""
-
-    op: Literal[">=", ">", "<=", "<", "=="]
-    value: float
-
-    @model_validator(mode="before")
-    @classmethod
-    def _parse(cls, v: Any) -> Any:
-        if isinstance(v, int | float):
-            return {"op": "==", "value": v}
-        if isinstance(v, str):
-            m = re.fullmatch(r"\s*(>=|<=|==|>|<)\s*(-?\d+(?:\.\d+)?)\s*", v)
-            if not m:
-                raise ValueError(f"expected a comparison such as '>= 15', got {v!r}")
-            return {"op": m.group(1), "value": float(m.group(2))}
-        return v
-
-    def test(self, x: float) -> bool:
-        return OPS[self.op](x, self.value)
-
-    def words(self) -> str:
-        w = _OP_WORDS[self.op]
-        return f"{w} {self.value:g}" if w else f"{self.value:g}"
-
-
-class Window(_Model):
-    """A look-back window counted back from the request date, inclusive."""
-
-    days: int | None = Field(default=None, ge=0)
-    months: int | None = Field(default=None, ge=0)
-
-    @model_validator(mode="after")
-    def _one(self) -> Window:
-        if (self.days is None) == (self.months is None):
-            raise ValueError("a window gives exactly one of `days` or `months`")
-        return self
-
-    def start(self, request_date: dt.date) -> dt.date:
-        if self.days is not None:
-            return request_date - dt.timedelta(days=self.days)
-        assert self.months is not None
-        return add_months(request_date, -self.months)
-
-    def words(self) -> str:
-        if self.days is not None:
-            return f"{self.days} days"
-        n = self.months
-        return "12 months" if n == 12 else f"{n} month{'s' if n != 1 else ''}"
-
-
-def add_months(d: dt.date, months: int) -> dt.date:
-    """The same calendar day ``months`` later (or earlier); the month's last day if it has none."""
-    import calendar
-
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    return dt.date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
-
-
-class DrugMatch(_Model):
-    """Which treatment records qualify: a drug (any of its names) or a class, maybe narrowed."""
-
-    drug: str | None = None
-    drug_class: str | None = Field(default=None, alias="class")
-    routes: list[str] | None = None
-    max_potency_class: int | None = Field(default=None, ge=1, le=7)
-    intensity: Literal["high"] | None = None
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    @model_validator(mode="after")
-    def _known(self) -> DrugMatch:
-        v = vocabulary()
-        if (self.drug is None) == (self.drug_class is None):
-            raise ValueError("give exactly one of `drug` or `class`")
-        if self.drug is not None and self.drug != "requested" and v.drug(self.drug) is None:
-            raise ValueError(f"unknown drug {self.drug!r}")
-        if self.drug_class is not None:
-            v.require("classes", self.drug_class)
-        if self.intensity is not None:
-            d = v.drug(self.drug) if self.drug not in (None, "requested") else None
-            if self.drug_class != "statin" and (d is None or "statin" not in d.classes):
-                raise ValueError("`intensity` applies to a statin or the class `statin`")
-        return self
-
-    def label(self) -> str:
-        if self.drug:
-            return self.drug
-        assert self.drug_class is not None
-        name = vocabulary().classes[self.drug_class]
-        if self.max_potency_class:
-            name = f"{name} (potency class {self.max_potency_class} or stronger)"
-        if self.intensity:
-            name = f"{self.intensity}-intensity {name}"
-        return name
-
-
-def _matches(v: Any) -> Any:
-    """Accept a bare drug name or a list of names/matches where a list of DrugMatch is expected."""
-    if isinstance(v, str | dict):
-        v = [v]
-    if isinstance(v, list):
-        return [{"drug": x} if isinstance(x, str) else x for x in v]
-    return v
-
-
-Drugs = Annotated[list[DrugMatch], Field(min_length=1)]
-
-
-class _Rule(_Model):
-    label: str | None = None
-
-
-class DiagnosisRule(_Rule):
-    kind: Literal["diagnosis"]
-    codes: list[str] = Field(min_length=1)
-    exclude: list[str] = []
-    # only the request's diagnosis (the code the prescription or claim carries) counts
-    request_only: bool = False
-
-
-class AgeRule(_Rule):
-    kind: Literal["age"]
-    min: int | None = Field(default=None, ge=0)
-    max: int | None = Field(default=None, ge=0)
-
-
-class PrescriberRule(_Rule):
-    kind: Literal["prescriber"]
-    specialties: list[str] = Field(min_length=1)
-
-    _norm = field_validator("specialties")(classmethod(lambda cls, v: [norm(s) for s in v]))
-
-
-class LabRule(_Rule):
-    """Results of one or more tests; the most recent usable one in the window decides."""
-
-    kind: Literal["lab"]
-    tests: list[str] = Field(min_length=1)
-    within: Window | None = None
-    context: Literal["rest", "exercise", "sleep"] | None = None
-    result: Literal["positive", "negative", "any"] | None = None
-    value: list[Condition] = []
-    values: dict[str, list[Condition]] = {}
-    events: list[Condition] = []
-    require_evaluated_by_treating_practitioner: bool = False
-    if_positive_treated_with: list[DrugMatch] | None = None
-    any_result: bool = False
-    # only results on or before the first start of these drugs count (a baseline "prior to any
-    # GLP-1"); all results count while none of them has been started
-    baseline_before: list[DrugMatch] | None = None
-
-    _drugs = field_validator("if_positive_treated_with", "baseline_before", mode="before")(
-        classmethod(lambda cls, v: _matches(v) if v is not None else v)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, coerce_numbers_to_str=True, use_attribute_docstrings=True
     )
-
-    @model_validator(mode="after")
-    def _known(self) -> LabRule:
-        for t in (*self.tests, *self.values):
-            vocabulary().require("tests", t)
-        for t in self.values:
-            if t not in self.tests:
-                raise ValueError(f"`values` names {t!r}, which is not in `tests`")
-        return self
-
-    def conditions(self, test: str) -> list[Condition]:
-        """The thresholds a result of ``test`` must meet (per-test ``values``, else ``value``)."""
-        return self.values.get(test, self.value)
-
-
-class Relative(_Model):
-    """A window counted from the start of a treatment: day ``from_day`` to day ``to_day``."""
-
-    start_of: Drugs
-    from_day: int = 0
-    to_day: int | None = None
-
-    _drugs = field_validator("start_of", mode="before")(classmethod(lambda cls, v: _matches(v)))
-
-
-class Baseline(_Model):
-    """Compare with the most recent score on or before the start of a treatment."""
-
-    start_of: Drugs
-    op: Literal[">=", ">", "<=", "<", "=="]
-
-    _drugs = field_validator("start_of", mode="before")(classmethod(lambda cls, v: _matches(v)))
-
-
-class ScoreRule(_Rule):
-    kind: Literal["score"]
-    instrument: str
-    value: list[Condition] = []
-    within: Window | None = None
-    relative_to: Relative | None = None
-    period_days: int | None = None
-    baseline: Baseline | None = None
-
-    @field_validator("instrument")
-    @classmethod
-    def _known(cls, v: str) -> str:
-        return vocabulary().require("instruments", v)
-
-    @field_validator("value", mode="before")
-    @classmethod
-    def _list(cls, v: Any) -> Any:
-        return [v] if isinstance(v, str | int | float) else v
-
-
-class StepTherapyRule(_Rule):
-    kind: Literal["step_therapy"]
-    drugs: Drugs
-    count: int = Field(default=1, ge=1)
-    min_days: int | None = Field(default=None, ge=1)
-    outcomes: list[Literal["inadequate_response", "intolerance", "contraindication", "any"]] = [
-        "inadequate_response",
-        "intolerance",
-        "contraindication",
-    ]
-    contraindication: Literal["any", "all"] = "any"
-    contraindication_drugs: list[DrugMatch] | None = None
-    # `drug`: `count` distinct drugs; `match`: `count` distinct entries of `drugs` (two
-    # beta-blockers are one "beta-blocker" when the payer lists the class as one therapy)
-    distinct: Literal["drug", "match"] = "drug"
-
-    _drugs = field_validator("drugs", "contraindication_drugs", mode="before")(
-        classmethod(lambda cls, v: _matches(v) if v is not None else v)
-    )
-
-
-class ConcurrentTherapyRule(_Rule):
-    kind: Literal["concurrent_therapy"]
-    mode: Literal["required", "excluded"]
-    drugs: Drugs
-    min_days: int | None = Field(default=None, ge=1)
-    or_all_contraindicated: bool = False
-
-    _drugs = field_validator("drugs", mode="before")(classmethod(lambda cls, v: _matches(v)))
-
-
-class DosingRule(_Rule):
-    kind: Literal["dosing"]
-    dose: list[str] = Field(min_length=1)
-    frequency: list[str] = Field(min_length=1)
-
-
-class EncounterRule(_Rule):
-    kind: Literal["encounter"]
-    types: list[str] = Field(min_length=1)
-    before_test: list[str] | None = None
-    relative_to: Relative | None = None
-    symptoms_improved: bool | None = None
-    within: Window | None = None
-
-    @model_validator(mode="after")
-    def _known(self) -> EncounterRule:
-        for t in self.types:
-            vocabulary().require("encounter_types", t)
-        for t in self.before_test or []:
-            vocabulary().require("tests", t)
-        return self
-
-
-class FindingRule(_Rule):
-    kind: Literal["finding"]
-    name: str
-    within: Window | None = None
-
-    @field_validator("name")
-    @classmethod
-    def _known(cls, v: str) -> str:
-        return vocabulary().require("findings", v)
-
-
-class EventCountRule(_Rule):
-    """At least ``min`` dated events (findings of the named kinds) within the look-back."""
-
-    kind: Literal["event_count"]
-    events: list[str] = Field(min_length=1)
-    min: int = Field(ge=1)
-    within: Window | None = None  # none: any time on record ("a history of")
-
-    @field_validator("events")
-    @classmethod
-    def _known(cls, v: list[str]) -> list[str]:
-        return [vocabulary().require("findings", e) for e in v]
-
-
-class PercentChangeRule(_Rule):
-    """The change of a measurement from its baseline, in percent of the baseline.
-
-    The baseline is the most recent result on or before the first start of ``baseline_before``
-    (e.g. any GLP-1 receptor agonist); the current value the most recent result after it (within
-    ``within`` of the request when given). ``value`` compares the change: ``<= -5`` is a loss of at
-    least 5%."""
-
-    kind: Literal["percent_change"]
-    test: str
-    baseline_before: Drugs
-    value: list[Condition] = Field(min_length=1)
-    within: Window | None = None
-
-    _drugs = field_validator("baseline_before", mode="before")(
-        classmethod(lambda cls, v: _matches(v))
-    )
-
-    @field_validator("test")
-    @classmethod
-    def _known(cls, v: str) -> str:
-        return vocabulary().require("tests", v)
-
-    @field_validator("value", mode="before")
-    @classmethod
-    def _list(cls, v: Any) -> Any:
-        return [v] if isinstance(v, str | int | float) else v
-
-
-class AllOf(_Rule):
-    kind: Literal["all_of"]
-    of: list[Rule] = Field(min_length=1)
-
-
-class AnyOf(_Rule):
-    kind: Literal["any_of"]
-    of: list[Rule] = Field(min_length=1)
-
-
-Rule = Annotated[
-    DiagnosisRule
-    | AgeRule
-    | PrescriberRule
-    | LabRule
-    | ScoreRule
-    | StepTherapyRule
-    | ConcurrentTherapyRule
-    | DosingRule
-    | EncounterRule
-    | FindingRule
-    | EventCountRule
-    | PercentChangeRule
-    | AllOf
-    | AnyOf,
-    Field(discriminator="kind"),
-]
-AllOf.model_rebuild()
-AnyOf.model_rebuild()
-
-Kind = Literal[
-    "diagnosis",
-    "age",
-    "prescriber",
-    "lab",
-    "score",
-    "step_therapy",
-    "concurrent_therapy",
-    "dosing",
-    "encounter",
-    "finding",
-    "event_count",
-    "percent_change",
-]
-KINDS: tuple[str, ...] = get_args(Kind)
 
 
 class Criterion(_Model):
+    """One criterion of a policy: the payer's words, where they stand, and the rule that checks
+    them."""
+
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    """Stable id within the policy (lowercase, digits, hyphens): a public contract."""
     kind: Kind
+    """What the criterion is about: one of the rule kinds its rule uses (for a composite rule,
+    the kind of one of its parts)."""
     text: str = Field(min_length=1)
+    """The payer's wording of the criterion."""
     citation: str = Field(min_length=1)
+    """Where it stands in the policy: number, section, criterion."""
     source_note: str | None = None
+    """Where the wording was read, when not in the payer's own text (``[S]``: a secondary
+    summary); printed in drafts only."""
     convention: str | None = None
+    """A documentation convention the rule applies where the payer states no threshold;
+    printed beneath the criterion in letters."""
     rule: Rule
+    """The machine-readable rule: a mapping with a ``kind`` key (see the rule kinds below)."""
+
+    @model_validator(mode="after")
+    def _kind_matches_rule(self) -> Criterion:
+        kinds = list(dict.fromkeys(r.kind for r in self.rule.leaves()))
+        if self.kind not in kinds:
+            raise ValueError(
+                f"kind {self.kind!r} does not match its rule, which checks {' and '.join(kinds)}"
+            )
+        return self
 
 
 class AppliesTo(_Model):
+    """Which cases the policy governs: ``pa-docs check`` picks the one policy whose payer key,
+    item and diagnosis fit the case."""
+
     items: list[str] = Field(min_length=1)
+    """The drugs (generic, biosimilar or brand names) or device keys the policy covers."""
     codes: list[str] = []
+    """HCPCS or NDC codes of the items (for reference)."""
     diagnoses: list[str] = Field(min_length=1)
+    """ICD-10-CM codes or patterns of the request's diagnosis: ``M05.*``, ``I10-I16``."""
     exclude_diagnoses: list[str] = []
+    """Diagnoses the policy does not cover, even when ``diagnoses`` does."""
 
 
 class SubmitTo(_Model):
+    """Where the payer takes the request (printed on the packet's cover sheet)."""
+
     name: str | None = None
+    """The department or unit."""
     fax: str | None = None
+    """The fax number."""
     portal: str | None = None
+    """The portal's name or address."""
 
 
 class Policy(_Model):
     """A payer's coverage policy for a drug or item."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    """Stable id, also the file name (``aetna-infliximab-ra.yaml``): a public contract."""
     payer: str
+    """The payer's name as the policy gives it."""
     payer_keys: list[str] = Field(min_length=1)
+    """The case ``coverage.payer`` keys this policy serves (``aetna``, ``bcbsms``, ...)."""
     title: str
+    """The policy's title."""
     number: str | None = None
+    """The payer's policy number (``0341``, ``IP0652``, ``L33718``)."""
     version: str | None = None
+    """The version or revision date the criteria were read from."""
     effective: dt.date | None = None
+    """The date the read version took effect."""
     url: str
+    """Where the payer publishes the policy."""
     source_note: str | None = None
+    """How the criteria were read: which facts come from the payer's text and which from a
+    secondary summary."""
     applies_to: AppliesTo
+    """Which cases the policy governs."""
     disqualify_performed_by: list[Literal["supplier", "lab", "practitioner"]] = []
+    """Tests performed by these do not count as evidence (Medicare oxygen: not the supplier)."""
     approval: dict[str, str] = {}
+    """How long an approval lasts, per request type (``{initial: 3 months}``)."""
     submit_to: SubmitTo | None = None
+    """Where to send the request."""
     initial: list[Criterion] = Field(min_length=1)
+    """The criteria of an initial request."""
     continuation: list[Criterion] = []
+    """The criteria of a continuation (renewal) request; none: initial requests only."""
 
     @model_validator(mode="after")
     def _unique(self) -> Policy:

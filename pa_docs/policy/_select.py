@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from .. import _yaml
 from ..case import Case
 from ..errors import InputError, PolicyError
+from ..kinds import any_match
 from ..vocab import vocabulary
-from ._codes import any_match
+from ._load import Policies
 from ._model import Policy
 
 
@@ -43,9 +45,17 @@ def _where(source: Path | None, from_case: bool) -> dict[str, Any]:
     return {"file": source, "line": line, "field": "request.policy"}
 
 
+def _candidates(policies: Mapping[str, Policy], case: Case) -> list[Policy]:
+    """The policies that may cover the case's payer: with a lazily read set, only the files that
+    mention the payer are validated (a payer key is written out in its policy's file)."""
+    if isinstance(policies, Policies):
+        return [policies[pid] for pid in policies.mentioning(case.coverage.payer)]
+    return list(policies.values())
+
+
 def select_policy(
     case: Case,
-    policies: dict[str, Policy],
+    policies: Mapping[str, Policy],
     policy_id: str | None = None,
     *,
     source: Path | None = None,
@@ -68,7 +78,7 @@ def select_policy(
                 **_where(source, not policy_id),
             )
         return p
-    found = [p for p in policies.values() if applies(p, case)]
+    found = [p for p in _candidates(policies, case) if applies(p, case)]
     if len(found) == 1:
         return found[0]
     what = (

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..case import Case, Lab, Treatment
-from ..policy import Policy
-from ..policy._model import DrugMatch
 from ..vocab import Drug, vocabulary
-from ._verdict import Evidence
+from ._base import DrugMatch
+from ._result import Evidence
 
 
 def iso(d: dt.date | None) -> str:
@@ -70,14 +70,17 @@ class Therapy:
 
 
 class Context:
-    """A case prepared for checking against one policy."""
+    """A case prepared for checking: its labs, therapies and requested drug, sorted once.
 
-    def __init__(self, case: Case, policy: Policy) -> None:
+    ``disqualify_performed_by``: who may not have performed a test for it to count (a policy's
+    ``disqualify_performed_by``, such as ``supplier``).
+    """
+
+    def __init__(self, case: Case, disqualify_performed_by: Iterable[str] = ()) -> None:
         v = vocabulary()
         self.case = case
-        self.policy = policy
         self.request_date = case.request_date
-        disq = set(policy.disqualify_performed_by)
+        disq = set(disqualify_performed_by)
         self.labs: list[tuple[int, Lab]] = []
         self.disqualified: list[tuple[int, Lab]] = []
         for i, lab in enumerate(case.labs):

@@ -1,0 +1,107 @@
+"""What reaches the terminal: the CLI's exit-code contract, one-line errors, secrets masked and
+control characters stripped.
+
+Exit codes: 0 done (a case is ready), 1 the record does not support what was asked (gaps),
+2 bad input (one line per problem, naming file, field and value), 3 an unexpected error (one line
+and a request to report it; ``PA_DOCS_DEBUG=1`` prints the traceback), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+import traceback
+from collections.abc import Callable
+
+from .errors import InputError, NotReadyError
+
+DEBUG_ENV = "PA_DOCS_DEBUG"
+REPORT = "please report it with the command you ran (PA_DOCS_DEBUG=1 shows the traceback)"
+
+_URL_PASSWORD = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^\s:/@]*:)[^\s/]*(@)")
+_KEY_PASSWORD = re.compile(r"(?i)\b(password|passwd|pwd)(\s*[=:]\s*)('[^']*'|\"[^\"]*\"|[^\s,;)]+)")
+# C0 and C1 controls but tab and line feed, DEL, and the line/paragraph separators
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def mask_secrets(text: str) -> str:
+    """``text`` with the password of any URL (``postgresql://u:secret@h``) or ``password=...``
+    setting replaced by ``***``."""
+    text = _URL_PASSWORD.sub(r"\1***\2", text)
+    return _KEY_PASSWORD.sub(r"\1\2***", text)
+
+
+def printable(text: str) -> str:
+    """``text`` safe for a terminal: control characters (escape sequences' ESC included) shown as
+    ``\\xNN`` instead of acted on; tabs and line feeds kept."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def say(text: str) -> None:
+    """Write one message to standard error, masked and printable."""
+    sys.stderr.write(printable(mask_secrets(text)) + "\n")
+    sys.stderr.flush()
+
+
+def _debug() -> bool:
+    return os.environ.get(DEBUG_ENV, "") not in {"", "0"}
+
+
+class _Handler(logging.Handler):
+    """Warnings of pa-docs' own loggers (a refused fetch, a skipped value) go to standard error,
+    masked and printable."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            say(f"pa-docs: {record.levelname.lower()}: {record.getMessage()}")
+        except Exception:  # a broken message must not end the command
+            self.handleError(record)
+
+
+def install_log_handler() -> None:
+    """Show pa-docs' warnings on standard error (once per process)."""
+    logger = logging.getLogger("pa_docs")
+    if not any(isinstance(h, _Handler) for h in logger.handlers):
+        logger.addHandler(_Handler(logging.WARNING))
+        if logger.level == logging.NOTSET:
+            logger.setLevel(logging.WARNING)
+
+
+def run(command: Callable[[], object]) -> int:
+    """Run a CLI command under the exit-code contract; return the exit code."""
+    try:
+        command()
+    except SystemExit as exc:
+        code = exc.code
+        if code is None:
+            return 0
+        if isinstance(code, int):
+            return code
+        say(f"pa-docs: error: {code}")
+        return 2
+    except InputError as exc:
+        say(f"pa-docs: error: {exc}")
+        return 2
+    except NotReadyError as exc:
+        say(f"pa-docs: {exc}")
+        return 1
+    except KeyboardInterrupt:
+        say("pa-docs: interrupted")
+        return 130
+    except BrokenPipeError:  # the reader of standard output went away (| head)
+        return 0
+    except OSError as exc:  # the machine, not pa-docs: a full disk, a permission, a bad path
+        if _debug():
+            traceback.print_exc()
+        where = f"{exc.filename}: " if exc.filename else ""
+        say(f"pa-docs: error: {where}{exc.strerror or exc}")
+        return 2
+    except Exception as exc:
+        if _debug():
+            traceback.print_exc()
+        what = str(exc).splitlines()[0][:300] if str(exc) else ""
+        say(f"pa-docs: internal error: {type(exc).__name__}{': ' if what else ''}{what}; {REPORT}")
+        return 3
+    return 0

@@ -1,1 +1,0 @@
-"""One module per criterion kind; each exposes ``evaluate(rule, ctx) -> Result``."""

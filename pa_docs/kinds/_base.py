@@ -1,0 +1,212 @@
+"""What every rule kind shares: the rule base class and the pieces rules are built from.
+
+A rule is a closed pydantic model (a misspelt key is an error) whose ``kind`` field names it and
+whose ``evaluate`` method judges a case. The pieces here (a comparison, a look-back window, a
+drug or class to match, a window relative to a treatment start) appear in several kinds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+import re
+import typing
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .._dates import add_months
+from ..vocab import vocabulary
+
+if TYPE_CHECKING:
+    from ._context import Context
+    from ._result import Result
+
+
+class Model(BaseModel):
+    """A closed, frozen model; a field's docstring is its description (shown in the docs)."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, coerce_numbers_to_str=True, use_attribute_docstrings=True
+    )
+
+
+OPS: dict[str, Callable[[float, float], bool]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "==": operator.eq,
+}
+_OP_WORDS = {">=": "at least", ">": "greater than", "<=": "at most", "<": "less than", "==": ""}
+
+
+class Condition(Model):
+    """A comparison such as ``>= 15``, written in YAML as that string (a bare number: ``==``)."""
+
+    op: Literal[">=", ">", "<=", "<", "=="]
+    """The comparison: ``>=`` includes the threshold, ``>`` excludes it."""
+    value: float
+    """The threshold."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, v: Any) -> Any:
+        if isinstance(v, int | float):
+            return {"op": "==", "value": v}
+        if isinstance(v, str):
+            m = re.fullmatch(r"\s*(>=|<=|==|>|<)\s*(-?\d+(?:\.\d+)?)\s*", v)
+            if not m:
+                raise ValueError(f"expected a comparison such as '>= 15', got {v!r}")
+            return {"op": m.group(1), "value": float(m.group(2))}
+        return v
+
+    def test(self, x: float) -> bool:
+        return OPS[self.op](x, self.value)
+
+    def words(self) -> str:
+        w = _OP_WORDS[self.op]
+        return f"{w} {self.value:g}" if w else f"{self.value:g}"
+
+
+class Window(Model):
+    """A look-back window counted back from the request date, inclusive: ``{months: 12}`` includes
+    the same calendar date a year before; ``{days: 30}`` includes ``request_date - 30 days``."""
+
+    days: int | None = Field(default=None, ge=0)
+    """The window in days (give this or ``months``)."""
+    months: int | None = Field(default=None, ge=0)
+    """The window in calendar months (give this or ``days``)."""
+
+    @model_validator(mode="after")
+    def _one(self) -> Window:
+        if (self.days is None) == (self.months is None):
+            raise ValueError("a window gives exactly one of `days` or `months`")
+        return self
+
+    def start(self, request_date: dt.date) -> dt.date:
+        if self.days is not None:
+            return request_date - dt.timedelta(days=self.days)
+        assert self.months is not None
+        return add_months(request_date, -self.months)
+
+    def words(self) -> str:
+        if self.days is not None:
+            return f"{self.days} days"
+        n = self.months
+        return "12 months" if n == 12 else f"{n} month{'s' if n != 1 else ''}"
+
+
+class DrugMatch(Model):
+    """Which treatment records qualify: a drug (any of its names) or a class, maybe narrowed.
+    A bare string is a drug name; ``requested`` means the drug the case requests."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    drug: str | None = None
+    """A drug's generic or brand name, or ``requested`` (give this or ``class``)."""
+    drug_class: str | None = Field(default=None, alias="class")
+    """A drug class of the vocabulary, e.g. ``conventional_dmard``, ``tnf_inhibitor``."""
+    routes: list[str] | None = None
+    """Only records taken by one of these routes count (e.g. ``[oral, subcutaneous]``)."""
+    max_potency_class: int | None = Field(default=None, ge=1, le=7)
+    """Topical corticosteroids: only this potency class or stronger (1 is the strongest)."""
+    intensity: Literal["high"] | None = None
+    """Statins: only this intensity, from the daily dose (the vocabulary's ``statin_intensity``:
+    the doses a payer's text defines as high-intensity)."""
+
+    @model_validator(mode="after")
+    def _known(self) -> DrugMatch:
+        v = vocabulary()
+        if (self.drug is None) == (self.drug_class is None):
+            raise ValueError("give exactly one of `drug` or `class`")
+        if self.drug is not None and self.drug != "requested" and v.drug(self.drug) is None:
+            raise ValueError(f"unknown drug {self.drug!r}")
+        if self.drug_class is not None:
+            v.require("classes", self.drug_class)
+        if self.intensity is not None:
+            d = v.drug(self.drug) if self.drug not in (None, "requested") else None
+            if self.drug_class != "statin" and (d is None or "statin" not in d.classes):
+                raise ValueError("`intensity` applies to a statin or the class `statin`")
+        return self
+
+    def label(self) -> str:
+        if self.drug:
+            return self.drug
+        assert self.drug_class is not None
+        name = vocabulary().classes[self.drug_class]
+        if self.max_potency_class:
+            name = f"{name} (potency class {self.max_potency_class} or stronger)"
+        if self.intensity:
+            name = f"{self.intensity}-intensity {name}"
+        return name
+
+
+def drug_matches(v: Any) -> Any:
+    """Accept a bare drug name or a list of names/matches where a list of DrugMatch is expected."""
+    if v is None:
+        return v
+    if isinstance(v, str | dict):
+        v = [v]
+    if isinstance(v, list):
+        return [{"drug": x} if isinstance(x, str) else x for x in v]
+    return v
+
+
+Drugs = Annotated[list[DrugMatch], Field(min_length=1)]
+
+
+class Relative(Model):
+    """A window counted from the start of a treatment: day ``from_day`` to day ``to_day``."""
+
+    start_of: Drugs
+    """The treatment whose start anchors the window (the current one, else the latest started)."""
+    from_day: int = 0
+    """The first day of the window, counted from the start (day 0)."""
+    to_day: int | None = None
+    """The last day of the window; none: up to the request date."""
+
+    _drugs = field_validator("start_of", mode="before")(classmethod(lambda cls, v: drug_matches(v)))
+
+
+class Baseline(Model):
+    """Compare with the most recent score on or before the start of a treatment."""
+
+    start_of: Drugs
+    """The treatment whose start marks the baseline."""
+    op: Literal[">=", ">", "<=", "<", "=="]
+    """How the current score must compare with the baseline (``<``: improved when lower)."""
+
+    _drugs = field_validator("start_of", mode="before")(classmethod(lambda cls, v: drug_matches(v)))
+
+
+class RuleBase(Model):
+    """A rule of one kind. Subclasses set ``kind: Literal["their-kind"]`` and ``evaluate``."""
+
+    composite: ClassVar[bool] = False
+
+    kind: str
+    """The rule's kind (one module of ``pa_docs.kinds`` each)."""
+    label: str | None = None
+    """A few words naming this rule inside an ``all_of`` or ``any_of`` (shown in the reason)."""
+
+    @classmethod
+    def kind_name(cls) -> str:
+        """The value of ``kind`` this rule class accepts."""
+        (name,) = typing.get_args(cls.model_fields["kind"].annotation)
+        return str(name)
+
+    def evaluate(self, ctx: Context) -> Result:
+        """Judge the case in ``ctx`` against this rule."""
+        raise NotImplementedError
+
+    def judge(self, ctx: Context) -> Result:
+        """``evaluate``, with this rule's label on the result."""
+        result = self.evaluate(ctx)
+        result.label = self.label
+        return result
+
+    def leaves(self) -> Iterator[RuleBase]:
+        """The rules that are not compositions (this rule itself, unless it composes others)."""
+        yield self
