@@ -20,6 +20,7 @@ from typing import Any
 from .case import Case, load_case
 from .check import CaseStatus, CheckResult, Evidence, Status, Verdict, check_case
 from .errors import CaseError, InputError, NotReadyError, PaDocsError, PolicyError
+from .notices import FILL, InputWarning, ToFill
 from .policy import Criterion, Policy, load_policies, load_policy, select_policy
 
 logging.getLogger("pa_docs").addHandler(logging.NullHandler())
@@ -34,9 +35,13 @@ _LAZY = {
     "write": "render",
     "Denial": "appeal",
     "load_denial": "appeal",
+    "batch": "_batch",
+    "BatchRow": "_batch",
 }
 
 __all__ = [
+    "FILL",
+    "BatchRow",
     "Case",
     "CaseError",
     "CaseStatus",
@@ -46,13 +51,16 @@ __all__ = [
     "Document",
     "Evidence",
     "InputError",
+    "InputWarning",
     "NotReadyError",
     "PaDocsError",
     "Policy",
     "PolicyError",
     "Profile",
     "Status",
+    "ToFill",
     "Verdict",
+    "batch",
     "build_letter",
     "build_packet",
     "check_case",

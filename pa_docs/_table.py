@@ -29,12 +29,23 @@ def verdict_table(out: Console, result: CheckResult) -> None:
             body.append("\n→ " + v.action, style="italic")
         t.add_row(v.id, Text(v.status.value, style=STYLE[v.status]), body)
     out.print(t)
+    if result.to_fill:
+        out.print(Text(f"Still to fill ({len(result.to_fill)}):", style="bold yellow"))
+        for f in result.to_fill:
+            line = f" (line {f.line})" if f.line else ""
+            out.print(f"  - {f.path}{line}: {f.what}")
+    if result.warnings:
+        out.print(Text(f"Warnings ({len(result.warnings)}):", style="bold"))
+        for w in result.warnings:
+            line = f" (line {w.line})" if w.line else ""
+            out.print(f"  - {w.path}{line}: {w.text}")
     status = result.status.value
     counts = {s: sum(v.status is s for v in result.verdicts) for s in Status}
+    fill = f", {len(result.to_fill)} still to fill" if result.to_fill else ""
     out.print(
         Text(f"Status: {status}", style=CASE_STYLE[status]),
         f"({counts[Status.met]} met, {counts[Status.missing]} missing, "
-        f"{counts[Status.not_met]} not met)",
+        f"{counts[Status.not_met]} not met{fill})",
     )
 
 

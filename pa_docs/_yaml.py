@@ -272,8 +272,10 @@ class Document:
         return _misspellings(out, extra, missing)
 
     def validate(self, model: type[M], error: type[InputError] = InputError) -> M:
+        """The data as ``model``; its validators may find this document (for lines) in the
+        validation context under ``document``."""
         try:
-            return model.model_validate(self.data)
+            return model.model_validate(self.data, context={"document": self})
         except ValidationError as err:
             raise error(problems=self.problems(err)) from None
 

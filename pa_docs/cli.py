@@ -31,6 +31,7 @@ app.add_typer(criteria_app, name="criteria")
 
 def _register_subcommands() -> None:
     """Commands whose modules live with their feature (each imports its heavy parts lazily)."""
+    from ._batch._cli import batch_command
     from .appeal._cli import deadline_command
     from .fhir._cli import import_fhir_command
     from .log._cli import kpi_command, log_app
@@ -40,6 +41,7 @@ def _register_subcommands() -> None:
     app.command("import-fhir")(import_fhir_command)
     app.add_typer(log_app, name="log")
     app.command("kpi")(kpi_command)
+    app.command("batch")(batch_command)
     app.command("serve")(serve_command)
     app.add_typer(users_app, name="users")
 
@@ -52,6 +54,24 @@ CriteriaOpt = Annotated[
     list[Path] | None,
     typer.Option("--criteria", help="A folder of extra policy YAML files (repeatable)."),
 ]
+StrictOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Treat warnings (a drug, encounter type or finding pa-docs does not know) as input "
+        "errors (exit 2).",
+    ),
+]
+
+
+def _load_case(path: Path, strict: bool) -> Any:
+    """Load a case; print each warning on stderr (one line each), or refuse them if strict."""
+    from .case import load_case
+
+    case = load_case(path, strict=strict)
+    for w in case.warnings:
+        sys.stderr.write(f"{w}\n")
+    return case
 
 
 def _out() -> Any:
@@ -76,17 +96,18 @@ def check(
     format: Annotated[
         str, typer.Option("--format", help="table (for people) or json (for tools).")
     ] = "table",
+    strict: StrictOpt = False,
 ) -> None:
     """Check a case against its payer's policy, criterion by criterion.
 
-    Exit 0 when the case is ready, 1 when it has gaps or a criterion is not met, 2 on bad input.
+    Exit 0 when the case is ready, 1 when it has gaps, a criterion is not met or a FILL-IN
+    placeholder remains, 2 on bad input.
     """
-    from .case import load_case
     from .check import CaseStatus, check_case
 
     if format not in {"table", "json"}:
         raise InputError(f"--format must be table or json, got {format!r}")
-    c = load_case(case)
+    c = _load_case(case, strict)
     result = check_case(c, _policy_for(c, policy, criteria, case))
     if format == "json":
         import json
@@ -114,9 +135,33 @@ TemplatesOpt = Annotated[
         "--templates", help="Folder of templates overriding the shipped ones, file by file."
     ),
 ]
-DraftOpt = Annotated[
-    bool, typer.Option("--draft", help="Render a case with gaps, marked DRAFT, gaps on page one.")
+SignerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--signer",
+        help="Who signs, as 'Name, credentials, NPI' (default: the case's prescriber, or the "
+        "profile's signer when it has the prescriber's NPI).",
+    ),
 ]
+FaxOpt = Annotated[
+    bool,
+    typer.Option(
+        "--fax", help="Render for fax: black on white, no tinted fills, nothing below 9 pt."
+    ),
+]
+DraftOpt = Annotated[
+    bool,
+    typer.Option(
+        "--draft",
+        help="Render a case with gaps or FILL-IN placeholders, marked DRAFT, gaps on page one.",
+    ),
+]
+
+
+def _signer(text: str | None) -> Any:
+    from .documents import parse_signer
+
+    return parse_signer(text) if text else None
 
 
 def _render_options(format: str, profile: Path | None, templates: Path | None) -> Any:
@@ -140,14 +185,17 @@ def _document(
     profile: Path | None,
     templates: Path | None,
     draft: bool,
+    strict: bool = False,
+    signer: str | None = None,
+    fax: bool = False,
 ) -> None:
-    from .case import load_case
     from .check import check_case
     from .documents import build_letter, build_packet
     from .render import write
 
     prof = _render_options(format, profile, templates)
-    c = load_case(case)
+    who = _signer(signer)
+    c = _load_case(case, strict)
     pol = _policy_for(c, policy, criteria)
     result = check_case(c, pol)
     if kind == "packet":
@@ -160,11 +208,14 @@ def _document(
             templates=templates,
             case_path=case,
             format=format,
+            signer=who,
+            fax=fax,
         )
     else:
         doc = build_letter(
-            c, pol, result, profile=prof, draft=draft, templates=templates, case_path=case
-        )
+            c, pol, result, profile=prof, draft=draft, templates=templates, case_path=case,
+            signer=who, fax=fax,
+        )  # fmt: skip
     target = write(doc, format, output or Path(f"{c.case_id}-{kind}.{format}"))
     sys.stderr.write(f"wrote {target} ({'DRAFT, ' if draft else ''}policy {pol.id})\n")
 
@@ -179,12 +230,28 @@ def packet(
     profile: ProfileOpt = None,
     templates: TemplatesOpt = None,
     draft: DraftOpt = False,
+    strict: StrictOpt = False,
+    signer: SignerOpt = None,
+    fax: FaxOpt = False,
 ) -> None:
     """Write the submission packet: cover, letter, criteria crosswalk, evidence, attachments.
 
-    A case that is not ready is refused (exit 1) with its gaps, unless --draft.
+    A case that is not ready (gaps, or FILL-IN placeholders) is refused (exit 1), unless --draft.
     """
-    _document("packet", case, policy, criteria, format, output, profile, templates, draft)
+    _document(
+        "packet",
+        case,
+        policy,
+        criteria,
+        format,
+        output,
+        profile,
+        templates,
+        draft,
+        strict,
+        signer,
+        fax,
+    )
 
 
 @app.command()
@@ -197,9 +264,25 @@ def letter(
     profile: ProfileOpt = None,
     templates: TemplatesOpt = None,
     draft: DraftOpt = False,
+    strict: StrictOpt = False,
+    signer: SignerOpt = None,
+    fax: FaxOpt = False,
 ) -> None:
     """Write the letter of medical necessity alone (same options as packet)."""
-    _document("letter", case, policy, criteria, format, output, profile, templates, draft)
+    _document(
+        "letter",
+        case,
+        policy,
+        criteria,
+        format,
+        output,
+        profile,
+        templates,
+        draft,
+        strict,
+        signer,
+        fax,
+    )
 
 
 DenialOpt = Annotated[
@@ -222,12 +305,12 @@ def _plan(
     *,
     late: bool,
     draft: bool,
+    strict: bool = False,
 ) -> Any:
     from .appeal import load_denial, plan_appeal
     from .appeal._cli import _date
-    from .case import load_case
 
-    c = load_case(case)
+    c = _load_case(case, strict)
     d = load_denial(denial, c.case_id)
     plan = plan_appeal(
         c,
@@ -270,6 +353,9 @@ def appeal(
     late: Annotated[
         bool, typer.Option("--late", help="File past the deadline, asking for good cause.")
     ] = False,
+    strict: StrictOpt = False,
+    signer: SignerOpt = None,
+    fax: FaxOpt = False,
 ) -> None:
     """Write the appeal letter: each denial reason quoted and answered with the payer's criterion
     and dated evidence. Refused (exit 1) when the record does not support an answer, unless
@@ -278,8 +364,10 @@ def appeal(
     from .render import write
 
     prof = _render_options(format, profile, templates)
-    plan = _plan(case, denial, policy, criteria, as_of, late=late, draft=draft)
-    doc = build_appeal(plan, profile=prof, templates=templates, case_path=case)
+    plan = _plan(case, denial, policy, criteria, as_of, late=late, draft=draft, strict=strict)
+    doc = build_appeal(
+        plan, profile=prof, templates=templates, case_path=case, signer=_signer(signer), fax=fax
+    )
     name = f"{plan.case.case_id}-appeal-level{plan.level}.{format}"
     target = write(doc, format, output or Path(name))
     sys.stderr.write(f"wrote {target}{' (DRAFT)' if draft else ''}\n")
@@ -296,15 +384,27 @@ def p2p(
     output: OutOpt = None,
     profile: ProfileOpt = None,
     templates: TemplatesOpt = None,
+    draft: Annotated[
+        bool,
+        typer.Option("--draft", help="Write the sheet even with FILL-IN placeholders, marked."),
+    ] = False,
+    strict: StrictOpt = False,
+    signer: SignerOpt = None,
+    fax: FaxOpt = False,
 ) -> None:
-    """Write a one-page peer-to-peer preparation sheet: reasons, criteria, strongest evidence,
-    questions to ask the reviewer, and the weak points of the record."""
+    """Write a one-page peer-to-peer preparation sheet: case summary, reasons with the strongest
+    evidence, anticipated objections with answers, our ask, and the weak points of the record.
+    Refused (exit 2) where the level decides on paper (QIC, external review). A case with FILL-IN
+    placeholders is refused (exit 1) unless --draft."""
     from .documents._appeal import build_p2p
     from .render import write
 
     prof = _render_options(format, profile, templates)
-    plan = _plan(case, denial, policy, criteria, as_of, late=True, draft=True)
-    doc = build_p2p(plan, profile=prof, templates=templates, case_path=case)
+    plan = _plan(case, denial, policy, criteria, as_of, late=True, draft=True, strict=strict)
+    doc = build_p2p(
+        plan, profile=prof, templates=templates, case_path=case, draft=draft,
+        signer=_signer(signer), fax=fax,
+    )  # fmt: skip
     target = write(doc, format, output or Path(f"{plan.case.case_id}-p2p.{format}"))
     sys.stderr.write(f"wrote {target}\n")
 

@@ -308,11 +308,20 @@ def test_p2p_sheet_has_reasons_criteria_evidence_and_questions():
         assert r.text in text
         for c in r.criteria:
             assert f"{c.citation} — met" in text
-    assert "Ask for | A peer-to-peer reviewer in the same specialty (gastroenterology)" in text
+    assert (
+        "Call-back | Helen Cho, MD, direct line 937-555-0190; "
+        "ask for a reviewer in gastroenterology" in text
+    )
     assert "Deadline | Level 1 (plan appeal): 2027-01-23, file by 2027-01-22; 54 days left" in text
-    # the strongest evidence, most recent first, with the note that makes the point
-    assert text.index("azathioprine, 2.5 mg/kg daily") < text.index("prednisone, 40 mg daily")
-    assert "Stopped for drug-induced pancreatitis" in text
+    # the strongest evidence: what bears on each reason, by class (not the most recent first)
+    assert (
+        "prednisone (systemic corticosteroid), 2025-01-06 to 2025-04-15: inadequate response"
+        in text
+    )
+    assert "Stopped for drug-induced pancreatitis" in text  # an objection's answer
+    assert "Harvey-Bradshaw Index 11 on 2026-11-03: moderate disease; CRP 38 mg/L" in text
+    for heading in ("Case summary", "Anticipated objections", "Our ask"):
+        assert heading in [b.text for b in doc.blocks if b.type == "heading"]
     assert "Which part of UHC CS2021D0053N, Crohn's disease, initial therapy, criterion 2" in text
     assert "Weak points" not in text
 

@@ -31,7 +31,17 @@ def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str
 def test_ready_case_exits_0_with_the_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     code, data = _json(capsys, str(EXAMPLES / "ra-infliximab-aetna.yaml"))
     assert code == 0
-    assert set(data) == {"case_id", "request_date", "request_type", "status", "policy", "criteria"}
+    assert set(data) == {
+        "case_id",
+        "request_date",
+        "request_type",
+        "status",
+        "policy",
+        "criteria",
+        "warnings",
+        "to_fill",
+    }
+    assert data["warnings"] == data["to_fill"] == []
     assert data["status"] == "ready"
     assert data["request_date"] == "2026-11-02"
     assert set(data["policy"]) == {"id", "payer", "title", "number", "version", "effective", "url"}

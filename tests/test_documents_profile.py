@@ -40,9 +40,12 @@ def test_demo_profile_pdf_has_logo_practice_and_signer(demo: Profile) -> None:
     data = render("packet", example("ra-infliximab-aetna"), "pdf", profile=demo)
     assert image_count(data) == 1
     text = pdf_text(data)
-    assert "Lakeview Family Medicine" in text
-    assert "Jordan Lee, MD, FACP" in text and "NPI 1234567893" in text
-    assert "Priya Raman, MD, NPI 1548362791" in text  # the prescriber stays on the cover sheet
+    assert "Lakeview Family Medicine" in text  # the letterhead
+    # the prescriber signs (payers match the signer to the requesting NPI): the profile's signer
+    # has another NPI, so the profile gives only the letterhead
+    assert "Jordan Lee" not in text and "1234567893" not in text
+    assert "Priya Raman, MD NPI 1548362791" in " ".join(text.split())
+    assert "Priya Raman, MD, NPI 1548362791" in text  # the prescriber on the cover sheet
 
 
 def test_demo_profile_docx_uses_the_reference(demo: Profile) -> None:
@@ -54,7 +57,7 @@ def test_demo_profile_docx_uses_the_reference(demo: Profile) -> None:
     assert DEMO_HEADER in [p.text for p in d.sections[0].header.paragraphs]
     header_images = [r for r in d.sections[0].header.part.rels.values() if "image" in r.reltype]
     assert len(header_images) == 1  # the logo
-    assert "Jordan Lee, MD, FACP" in docx_text(data)
+    assert "Priya Raman, MD" in docx_text(data) and "Jordan Lee" not in docx_text(data)
 
 
 def test_without_a_profile_the_prescriber_signs(tmp_path: Path) -> None:

@@ -133,9 +133,9 @@ def hostile_layout(folder: Path, extra: str, css: str = "") -> Path:
     """A user template folder whose HTML layout (and stylesheet) reach for other files."""
     folder.mkdir(parents=True, exist_ok=True)
     shipped = (ROOT / "templates" / "document.html.j2").read_text(encoding="utf-8")
+    body = shipped.index(">", shipped.index("<body ")) + 1
     (folder / "document.html.j2").write_text(
-        shipped.replace('<body class="{{ doc.kind }}">', '<body class="{{ doc.kind }}">' + extra),
-        encoding="utf-8",
+        shipped[:body] + extra + shipped[body:], encoding="utf-8"
     )
     if css:
         style = (ROOT / "templates" / "style.css").read_text(encoding="utf-8")
@@ -247,5 +247,6 @@ def test_user_templates_override_the_shipped_ones_file_by_file(tmp_path: Path) -
     case = write_case(tmp_path / "case", case_data("osa-cpap-medicare"))
     text = flat(docx_text(render_doc(build("packet", case, "docx", templates=templates), "docx")))
     assert "Our crosswalk" in text and "For Robert Lindqvist." in text
-    assert "Letter of medical necessity" in text and "Evidence summary" in text  # shipped ones
+    # the shipped ones (a Medicare DME letter is framed for the DME MAC)
+    assert "Documentation supporting the supplier's claim" in text and "Evidence summary" in text
     assert "Criteria crosswalk" not in text

@@ -10,22 +10,72 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
+from ..notices import FILL, InputWarning, ToFill
 from ..vocab import is_icd10cm, vocabulary
+from ._fill import is_pending, placeholders_of, stand_in, stand_ins, to_fill_of
+from ._warn import warnings_of
 
 
 class _Model(BaseModel):
+    """A closed, frozen model that accepts the ``FILL-IN`` placeholder in any field.
+
+    A placeholder in an optional field leaves the field absent; in a required field it is
+    replaced by a stand-in (``FILL-IN`` for text, a stand-in date or number otherwise) so the
+    record loads. Either way the field's name is in :attr:`pending`, and what a stand-in holds is
+    never evidence: an item whose ``_KEY`` field is pending is not :attr:`usable`.
+    Field validators skip a pending field (:func:`is_pending`); model validators ("after") see
+    :attr:`pending` on the model."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+    _KEY: ClassVar[frozenset[str]] = frozenset()
+    _pending: frozenset[str] = PrivateAttr(default=frozenset())
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _placeholders(
+        cls, data: Any, handler: ModelWrapValidatorHandler[Any], info: ValidationInfo
+    ) -> Any:
+        if not isinstance(data, dict):
+            return handler(data)
+        data, pending = stand_ins(cls, data, cls._stand_in)
+        with placeholders_of(pending):
+            obj = handler(data)
+        if pending:
+            obj._pending = pending
+        obj._loaded(info)
+        return obj
+
+    @classmethod
+    def _stand_in(cls, name: str, annotation: Any) -> Any:
+        """What a required field holds while it is a placeholder."""
+        return stand_in(annotation)
+
+    def _loaded(self, info: ValidationInfo) -> None:
+        """Called once the model is validated (the case collects its notices here)."""
+
+    @property
+    def pending(self) -> frozenset[str]:
+        """The fields (and list elements, ``codes[1]``) that held ``FILL-IN``."""
+        return self._pending
+
+    @property
+    def usable(self) -> bool:
+        """False when a field the item cannot be judged without (its date, drug, code) is a
+        placeholder: the checker leaves such an item aside."""
+        return not (self._pending & self._KEY)
 
 
 Date = dt.date
@@ -55,6 +105,8 @@ class Outcome(StrEnum):
 
 
 def _icd10(code: str) -> str:
+    if code == FILL:
+        return code
     c = code.strip().upper()
     if not re.fullmatch(r"[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?", c) or not is_icd10cm(c):
         raise ValueError(f"unknown ICD-10-CM code {code!r}")
@@ -82,6 +134,7 @@ class Patient(_Model):
     birth_date: Date
     sex: Sex = Sex.unknown
     member_id: Text
+    weight_kg: float | None = Field(default=None, gt=0, le=700)  # for weight-based doses
 
 
 class Coverage(_Model):
@@ -93,7 +146,7 @@ class Coverage(_Model):
     @field_validator("payer")
     @classmethod
     def _key(cls, v: str) -> str:
-        return v.strip().lower()
+        return v if v == FILL else v.strip().lower()
 
 
 class Prescriber(_Model):
@@ -108,6 +161,8 @@ class Prescriber(_Model):
     @field_validator("npi")
     @classmethod
     def _npi(cls, v: str) -> str:
+        if v == FILL:
+            return v
         if not npi_is_valid(v.strip()):
             raise ValueError("not a valid NPI: 10 digits with a correct check digit expected")
         return v.strip()
@@ -124,12 +179,20 @@ class Request(_Model):
     route: str | None = None
     diagnosis: str
     urgency: Literal["standard", "expedited"] = "standard"
+    urgency_reason: str | None = None  # the clinical reason an expedited review is asked for
     policy: str | None = None
+    # printed when given: the dispensing and ordering details a payer or DME MAC checks
+    ndc: str | None = None
+    quantity: str | None = None
+    days_supply: int | None = Field(default=None, ge=1, le=366)
+    site_of_care: str | None = None
+    order_date: Date | None = None  # the order's date (the request date when absent)
 
     _dx = field_validator("diagnosis")(classmethod(lambda cls, v: _icd10(v)))
 
 
 class Diagnosis(_Model):
+    _KEY = frozenset({"code"})
     code: str
     description: str | None = None
     onset: Date | None = None
@@ -139,6 +202,7 @@ class Diagnosis(_Model):
 
 
 class Lab(_Model):
+    _KEY = frozenset({"date", "test", "loinc"})
     test: str | None = None
     loinc: str | None = None
     result: Literal["positive", "negative", "indeterminate"] | None = None
@@ -175,10 +239,17 @@ class Lab(_Model):
     @model_validator(mode="after")
     def _identify(self) -> Lab:
         if self.test is None and self.loinc is None:
+            if self.pending & {"test", "loinc"}:
+                return self  # the test is still to fill: the lab is left aside
             raise ValueError("a lab needs `test` (a test key) or `loinc`")
         if self.test is None:
             object.__setattr__(self, "test", vocabulary().test_for_loinc(self.loinc or ""))
         return self
+
+    @property
+    def usable(self) -> bool:
+        """A lab is evidence once its date and its test are known."""
+        return "date" not in self.pending and self.test is not None
 
     @property
     def key(self) -> str:
@@ -187,6 +258,7 @@ class Lab(_Model):
 
 
 class Score(_Model):
+    _KEY = frozenset({"instrument", "value", "date"})
     instrument: str
     value: float
     date: Date
@@ -197,13 +269,13 @@ class Score(_Model):
     @field_validator("instrument")
     @classmethod
     def _known(cls, v: str) -> str:
-        return vocabulary().require("instruments", v)
+        return v if v == FILL else vocabulary().require("instruments", v)
 
     @field_validator("value")
     @classmethod
     def _range(cls, v: float, info: ValidationInfo) -> float:
         inst = vocabulary().instruments.get(info.data.get("instrument", ""))
-        if inst is None:  # the instrument is reported on its own
+        if inst is None or is_pending("value"):  # the instrument is reported on its own
             return v
         if v < inst.min or (inst.max is not None and v > inst.max):
             span = (
@@ -216,6 +288,10 @@ class Score(_Model):
 
 
 class Treatment(_Model):
+    """A drug, phototherapy or device the patient had. ``drug`` is any name: one pa-docs does
+    not know is kept as written, counts for no class, and is reported as a warning."""
+
+    _KEY = frozenset({"drug"})
     drug: Text
     product: str | None = None
     strength: str | None = None
@@ -229,13 +305,6 @@ class Treatment(_Model):
     note: str | None = None
     fhir_ref: str | None = None
 
-    @field_validator("drug")
-    @classmethod
-    def _known(cls, v: str) -> str:
-        if vocabulary().drug(v) is None:
-            raise ValueError(f"unknown drug {v!r} (generic or brand name expected)")
-        return v
-
     @field_validator("end")
     @classmethod
     def _after_start(cls, v: Date | None, info: ValidationInfo) -> Date | None:
@@ -246,43 +315,49 @@ class Treatment(_Model):
 
     @model_validator(mode="after")
     def _dates(self) -> Treatment:
-        if self.start is None and self.outcome is not Outcome.contraindication:
+        if (
+            self.start is None
+            and self.outcome is not Outcome.contraindication
+            and "start" not in self.pending
+        ):
             raise ValueError("a treatment needs `start` (only a contraindication may omit it)")
         return self
 
     @property
     def generic(self) -> str:
+        """The vocabulary key of the drug, or the name as written when pa-docs does not know it."""
         d = vocabulary().drug(self.drug)
-        assert d is not None
-        return d.key
+        return d.key if d else self.drug
+
+    @property
+    def known(self) -> bool:
+        return vocabulary().drug(self.drug) is not None
 
 
 class Finding(_Model):
-    name: str
+    """A named clinical finding; a name pa-docs does not know is kept, counts for no policy, and
+    is reported as a warning."""
+
+    _KEY = frozenset({"name", "date"})
+    name: Text
     date: Date
     note: str | None = None
     fhir_ref: str | None = None
 
-    @field_validator("name")
-    @classmethod
-    def _known(cls, v: str) -> str:
-        return vocabulary().require("findings", v)
-
 
 class Encounter(_Model):
-    type: str
+    """A visit; a type pa-docs does not know is kept, counts for no policy, and is reported."""
+
+    _KEY = frozenset({"type", "date"})
+    type: Text
     date: Date
     note: str | None = None
     symptoms_improved: bool | None = None
     fhir_ref: str | None = None
 
-    @field_validator("type")
-    @classmethod
-    def _known(cls, v: str) -> str:
-        return vocabulary().require("encounter_types", v)
-
 
 class Attachment(_Model):
+    _KEY = frozenset({"path"})
     path: Text
     title: str | None = None
 
@@ -304,6 +379,50 @@ class Case(_Model):
     encounters: list[Encounter] = []
     attachments: list[Attachment | str] = []
     notes: str | None = None
+    _to_fill: tuple[ToFill, ...] = PrivateAttr(default=())
+    _warnings: tuple[InputWarning, ...] = PrivateAttr(default=())
+
+    @classmethod
+    def _stand_in(cls, name: str, annotation: Any) -> Any:
+        # the day the check counts from: today, said in the to-fill entry, until it is filled in
+        return dt.date.today() if name == "request_date" else stand_in(annotation)
+
+    def _loaded(self, info: ValidationInfo) -> None:
+        """Collect the placeholders and warnings, with their lines when a file was read
+        (``context={"document": <_yaml.Document>}``)."""
+        doc = (info.context or {}).get("document") if isinstance(info.context, dict) else None
+        line_of = doc.line_of if doc is not None else (lambda _loc: None)
+        file = str(doc.path) if doc is not None else None
+        fills = to_fill_of(self, line_of, file)
+        if "request_date" in self.pending:
+            fills = [
+                ToFill(
+                    f.path,
+                    f"{f.what} (until it is filled in, windows are counted from today, "
+                    f"{self.request_date})",
+                    f.line,
+                    f.file,
+                )
+                if f.path == "request_date"
+                else f
+                for f in fills
+            ]
+        self._to_fill = tuple(fills)
+        self._warnings = tuple(warnings_of(self, line_of, file))
+
+    @property
+    def to_fill(self) -> tuple[ToFill, ...]:
+        """The ``FILL-IN`` placeholders left in the case, in file order."""
+        return self._to_fill
+
+    @property
+    def warnings(self) -> tuple[InputWarning, ...]:
+        """Names kept as written that pa-docs does not know (drugs, encounter types, findings)."""
+        return self._warnings
+
+    def is_to_fill(self, path: str) -> bool:
+        """Whether the field at ``path`` (``patient.member_id``) holds a placeholder."""
+        return any(f.path == path for f in self._to_fill)
 
     @model_validator(mode="after")
     def _not_after_request(self) -> Case:
@@ -326,7 +445,8 @@ class Case(_Model):
 
     @property
     def attachment_list(self) -> list[Attachment]:
-        return [a if isinstance(a, Attachment) else Attachment(path=a) for a in self.attachments]
+        found = [a if isinstance(a, Attachment) else Attachment(path=a) for a in self.attachments]
+        return [a for a in found if a.usable]
 
     def age_on(self, day: dt.date) -> int:
         b = self.patient.birth_date

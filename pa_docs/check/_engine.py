@@ -15,4 +15,12 @@ def check_case(case: Case, policy: Policy) -> CheckResult:
     for c in policy.criteria(case.request.type):
         r = c.rule.judge(ctx)
         verdicts.append(Verdict(c, r.status, r.reason, r.action, r.evidence))
-    return CheckResult(case.case_id, case.request_date, case.request.type, policy, verdicts)
+    return CheckResult(
+        case.case_id,
+        case.request_date,
+        case.request.type,
+        policy,
+        verdicts,
+        warnings=list(case.warnings),
+        to_fill=list(case.to_fill),
+    )

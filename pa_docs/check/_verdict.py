@@ -1,15 +1,17 @@
 """The verdicts of a checked case: one per criterion of the policy, and the case's status.
 
 The rules of met / not_met / missing and how they compose live in ``pa_docs.kinds._result``.
+A case is never ``ready`` while a ``FILL-IN`` placeholder remains in it: it has ``gaps``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..kinds import CaseStatus, Evidence, Status, case_status
+from ..notices import InputWarning, ToFill
 from ..policy import Criterion, Policy
 
 
@@ -43,17 +45,23 @@ class Verdict:
 
 @dataclass(slots=True)
 class CheckResult:
-    """A case checked against one policy: a verdict per criterion and the case's status."""
+    """A case checked against one policy: a verdict per criterion and the case's status, with
+    the warnings about its input (case and policy) and the placeholders still to fill."""
 
     case_id: str
     request_date: dt.date
     request_type: str
     policy: Policy
     verdicts: list[Verdict]
+    warnings: list[InputWarning] = field(default_factory=list)
+    to_fill: list[ToFill] = field(default_factory=list)
 
     @property
     def status(self) -> CaseStatus:
-        return case_status(v.status for v in self.verdicts)
+        status = case_status(v.status for v in self.verdicts)
+        if status is CaseStatus.ready and self.to_fill:
+            return CaseStatus.gaps
+        return status
 
     @property
     def gaps(self) -> list[Verdict]:
@@ -76,4 +84,6 @@ class CheckResult:
                 "url": p.url,
             },
             "criteria": [v.to_dict() for v in self.verdicts],
+            "warnings": [w.to_dict() for w in self.warnings],
+            "to_fill": [f.to_dict() for f in self.to_fill],
         }

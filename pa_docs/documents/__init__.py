@@ -3,7 +3,7 @@
 from ._blocks import Block, Bullets, Contents, Heading, PageBreak, Paragraph, Run, Table, parse
 from ._build import build, build_letter, build_packet, refuse_unless_ready
 from ._document import Document, Enclosure
-from ._profile import Profile, Signer, default_profile, load_profile
+from ._profile import Profile, Signer, default_profile, load_profile, parse_signer
 
 __all__ = [
     "Block",
@@ -24,5 +24,6 @@ __all__ = [
     "default_profile",
     "load_profile",
     "parse",
+    "parse_signer",
     "refuse_unless_ready",
 ]

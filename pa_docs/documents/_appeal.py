@@ -16,10 +16,49 @@ from ..appeal import AppealPlan, p2p_points
 from ..appeal._deadline import deadline_table
 from ..case import Case
 from ..check import Evidence
+from ..errors import InputError
 from ._build import build
+from ._clinical import classes_of, name_classes, objections
 from ._context import long_date
 from ._document import Document
-from ._profile import Profile
+from ._profile import Profile, Signer
+from ._relevance import relevant
+
+# Biologic and targeted classes: never "conventional therapy".
+ADVANCED = {"tnf_inhibitor", "other_biologic", "jak_inhibitor", "tyk2_inhibitor", "pde4_inhibitor"}
+# A reason that says the record lacks something: the letter says the record is now enclosed.
+NOT_FOUND = re.compile(
+    r"no documentation|not (?:been )?(?:documented|found|provided|submitted)|"
+    r"not in the record|missing|absent",
+    re.IGNORECASE,
+)
+# Which attachments bear on a criterion: words of the attachment's title, by criterion kind.
+ATTACHMENT_WORDS = {
+    "score": r"visit|progress|clinic|note|score|colonoscop|endoscop|patholog|imaging|radiograph",
+    "lab": r"lab|result|IGRA|quantiferon|tubercul|TB|hepatitis|serolog|sleep|polysomnogra|oximetr",
+    "step_therapy": r"pharmacy|medication|prescription|claims|treatment|history|visit|note",
+    "diagnosis": r"visit|progress|clinic|note|patholog|colonoscop|endoscop|imaging",
+    "encounter": r"visit|progress|clinic|note|face",
+}
+
+
+def _split_therapy(case: Case, support: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Treatment items of a step-therapy answer, split into conventional agents and the
+    biologic or targeted history (named by class, never called conventional)."""
+    out: dict[str, list[str]] = {"conventional": [], "advanced": [], "other": []}
+    for s in support:
+        name, _, rest = s["ref"].partition("[")
+        if name != "treatments":
+            out["other"].append(s["text"])
+            continue
+        t = case.treatments[int(rest.rstrip("]"))]
+        out["advanced" if set(classes_of(t.drug)) & ADVANCED else "conventional"].append(s["text"])
+    return out
+
+
+def _attachments_for(titles: list[str], kinds: list[str]) -> list[str]:
+    pats = [re.compile(ATTACHMENT_WORDS[k], re.IGNORECASE) for k in kinds if k in ATTACHMENT_WORDS]
+    return [a for a in titles if any(p.search(a) for p in pats)]
 
 
 def _note(case: Case, ref: str) -> str | None:
@@ -71,6 +110,19 @@ def _expedited_time(decision_time: str | None) -> str | None:
     return m.group(1) if m else None
 
 
+def _expedited_reason(plan: AppealPlan) -> str | None:
+    """The clinical reason for an expedited review: the request's own, else the last visit note."""
+    c = plan.case
+    reason: str | None = c.request.urgency_reason
+    if reason:
+        return reason
+    visits = [e for e in c.encounters if e.note]
+    if not visits:
+        return None
+    e = max(visits, key=lambda e: e.date)
+    return f"at the visit of {e.date.isoformat()}: {(e.note or '').strip().rstrip('.')}"
+
+
 TITLES = {
     "first_level": "Appeal",
     "next_level": "Appeal",
@@ -93,16 +145,20 @@ def _previous_level(plan: AppealPlan) -> str | None:
     return levels.get(plan.deadline.level - 1)
 
 
-def appeal_context(plan: AppealPlan) -> dict[str, Any]:
+def appeal_context(plan: AppealPlan, attachments: list[str] | None = None) -> dict[str, Any]:
     """What the appeal and p2p templates print, besides the case context."""
     d, dl = plan.denial, plan.deadline
     conventions = {v.id: v.criterion.convention for v in plan.check.verdicts}
+    titles = attachments or []
     reasons = []
     for r in plan.reasons:
         criteria = []
         for c in r.criteria:
             evidence = _evidence(plan.case, c.evidence)
-            sentence, more = _answer(c.reason, evidence)
+            why = name_classes(c.reason, list(plan.case.treatments))
+            sentence, more = _answer(why, evidence)
+            support = relevant(plan.case, c.kind, c.text, [e.ref for e in c.evidence])
+            therapy = _split_therapy(plan.case, support) if c.kind == "step_therapy" else None
             criteria.append(
                 {
                     "id": c.id,
@@ -110,12 +166,16 @@ def appeal_context(plan: AppealPlan) -> dict[str, Any]:
                     "citation": c.citation,
                     "status": c.status.value.replace("_", " "),
                     "met": c.met,
-                    "reason": c.reason,
+                    "reason": why,
                     "reason_sentence": sentence,
                     "convention": conventions.get(c.id),
                     "action": c.action,
                     "evidence": evidence,
                     "more_evidence": more,
+                    "kind": c.kind,
+                    # every piece of evidence bearing on the criterion, by its wording
+                    "support": [s for s in support if s["text"] not in c.reason],
+                    "therapy": therapy,
                 }
             )
         reasons.append(
@@ -129,6 +189,8 @@ def appeal_context(plan: AppealPlan) -> dict[str, Any]:
                 "supported": r.supported,
                 "family": r.family.replace("_", " "),
                 "criteria": criteria,
+                "not_found": bool(NOT_FOUND.search(r.text)),
+                "enclosures": _attachments_for(titles, [c["kind"] for c in criteria]),
             }
         )
     previous = _previous_level(plan)
@@ -146,6 +208,7 @@ def appeal_context(plan: AppealPlan) -> dict[str, Any]:
             "is_last_internal": dl.is_last_internal,
             "decision_time": dl.decision_time,
             "expedited_time": _expedited_time(dl.decision_time),
+            "expedited_reason": _expedited_reason(plan),
             "denial_date": d.denial_date.isoformat(),
             "denial_date_long": long_date(d.denial_date),
             "received_date": d.received_date.isoformat() if d.received_date else None,
@@ -190,6 +253,9 @@ def _build(
     case_path: str | Path | None,
     *,
     draft: bool,
+    signer: Signer | None = None,
+    fax: bool = False,
+    allow_to_fill: bool | None = None,
 ) -> Document:
     doc = build(
         kind,
@@ -204,8 +270,17 @@ def _build(
         case_path=case_path,
         extra=extra,
         hash_parts=(plan.denial, plan.as_of.isoformat(), plan.late),
+        signer=signer,
+        fax=fax,
+        allow_to_fill=allow_to_fill,
     )
     return replace(doc, date=plan.as_of, gaps=tuple(str(g) for g in plan.gaps))
+
+
+def _attachment_titles(plan: AppealPlan, case_path: str | Path | None) -> list[str]:
+    from ._build import enclosures
+
+    return [e.title for e in enclosures(plan.case, case_path)]
 
 
 def build_appeal(
@@ -214,6 +289,8 @@ def build_appeal(
     profile: Profile | None = None,
     templates: Path | None = None,
     case_path: str | Path | None = None,
+    signer: Signer | None = None,
+    fax: bool = False,
 ) -> Document:
     """The appeal letter for the plan's level: each reason quoted and answered."""
     title = TITLES[_letter_kind(plan)]
@@ -222,11 +299,13 @@ def build_appeal(
         "appeal.j2",
         title,
         plan,
-        appeal_context(plan),
+        appeal_context(plan, _attachment_titles(plan, case_path)),
         profile,
         templates,
         case_path,
         draft=plan.draft,
+        signer=signer,
+        fax=fax,
     )
 
 
@@ -236,18 +315,31 @@ def build_p2p(
     profile: Profile | None = None,
     templates: Path | None = None,
     case_path: str | Path | None = None,
+    signer: Signer | None = None,
+    fax: bool = False,
+    draft: bool = False,
 ) -> Document:
-    """A one-page peer-to-peer preparation sheet for the physician."""
+    """A one-page peer-to-peer preparation sheet for the physician: case summary, the reasons
+    with the strongest evidence, anticipated objections with answers, and the ask. Refused where
+    the level decides on paper (a Medicare QIC reconsideration, an external review). A case with
+    placeholders still to fill is refused unless ``draft``."""
+    if plan.deadline.independent:
+        raise InputError(
+            f"no peer-to-peer sheet for level {plan.deadline.level} ({plan.deadline.level_name}): "
+            "this review is decided on the written record, with no peer-to-peer call; "
+            "write the letter instead (pa-docs appeal)"
+        )
     extra = appeal_context(plan)
-    extra["points"] = [
-        {
-            "n": p.reason_index,
-            "text": p.reason_text,
-            "evidence": _evidence(plan.case, p.evidence[:4]),
-            "questions": p.questions,
-        }
-        for p in p2p_points(plan)
-    ]
+    points = []
+    for p, r in zip(p2p_points(plan), extra["reasons"], strict=True):
+        best = [s["brief"] for c in r["criteria"] for s in c["support"]]
+        if not best:
+            best = [e["dated"] for e in _evidence(plan.case, p.evidence)]
+        points.append(
+            {"n": p.reason_index, "text": p.reason_text, "best": best[:3], "questions": p.questions}
+        )
+    extra["points"] = points
+    extra["objections"] = objections(plan.case)
     # an internal working sheet: never watermarked; its weak points are listed instead
     return _build(
         "p2p",
@@ -259,4 +351,7 @@ def build_p2p(
         templates,
         case_path,
         draft=False,
+        signer=signer,
+        fax=fax,
+        allow_to_fill=draft,
     )

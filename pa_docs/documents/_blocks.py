@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-_LINE_STYLES = {"address", "lines"}  # paragraph styles that keep their line breaks
+_LINE_STYLES = {"address", "lines", "letterhead"}  # paragraph styles that keep their line breaks
 _SPACE = re.compile(r"\s+")
 _SPECIAL = re.compile(r"([\\*|])")
 _LEADING = re.compile(r"^(\s*)([#>%-])")  # after any indent: the parser strips it

@@ -7,17 +7,19 @@ template and extra context.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from ..case import Case
 from ..check import CaseStatus, CheckResult
 from ..errors import CaseError, NotReadyError
+from ..notices import ToFill
 from ..policy import Policy
 from ._blocks import parse
 from ._context import input_hash, template_context
 from ._document import Document, Enclosure
-from ._profile import Profile, default_profile
+from ._profile import Profile, Signer, default_profile
 from ._templates import markup_env, render_template, template_dirs
 
 TITLES = {
@@ -42,12 +44,32 @@ def enclosures(case: Case, case_path: str | Path | None) -> list[Enclosure]:
     return out
 
 
+def _to_fill_lines(to_fill: Sequence[ToFill]) -> list[str]:
+    return [
+        f"{f.path}{f' (line {f.line})' if f.line else ''}: still FILL-IN ({f.what})"
+        for f in to_fill
+    ]
+
+
 def refuse_unless_ready(result: CheckResult, draft: bool, what: str) -> None:
     if result.status is not CaseStatus.ready and not draft:
         raise NotReadyError(
             f"Case {result.case_id} is not ready for {what} (status {result.status.value}); "
             "fill these gaps, or pass --draft for a marked draft:",
-            [f"{v.id} ({v.status.value}): {v.action or v.reason}" for v in result.gaps],
+            [f"{v.id} ({v.status.value}): {v.action or v.reason}" for v in result.gaps]
+            + _to_fill_lines(result.to_fill),
+        )
+
+
+def refuse_placeholders(case: Case, draft: bool, what: str) -> None:
+    """No document leaves with a ``FILL-IN`` in it: refused (nothing written) unless a draft."""
+    if case.to_fill and not draft:
+        n = len(case.to_fill)
+        raise NotReadyError(
+            f"Case {case.case_id} holds {n} placeholder{'s' if n != 1 else ''} still to fill, "
+            f"so no {what} was written; fill {'them' if n != 1 else 'it'} in, or pass --draft "
+            "for a marked draft:",
+            _to_fill_lines(case.to_fill),
         )
 
 
@@ -66,8 +88,15 @@ def build(
     extra: dict[str, Any] | None = None,
     hash_parts: tuple[Any, ...] = (),
     pdf_attachments: bool = False,
+    signer: Signer | None = None,
+    fax: bool = False,
+    allow_to_fill: bool | None = None,
 ) -> Document:
-    """Render ``template`` to blocks with the case's context; the common path of every document."""
+    """Render ``template`` to blocks with the case's context; the common path of every document.
+
+    A case with ``FILL-IN`` placeholders is refused unless ``allow_to_fill`` (by default: a
+    draft)."""
+    refuse_placeholders(case, draft if allow_to_fill is None else allow_to_fill, title.lower())
     profile = profile or default_profile()
     encl = enclosures(case, case_path)
     h = hashlib.sha256()
@@ -80,11 +109,13 @@ def build(
         kind,
         draft,
         h.hexdigest(),
+        signer.model_dump() if signer else None,
+        fax or profile.fax_output,
         *hash_parts,
     )
     names = [e.title for e in encl]
     ctx = template_context(
-        case, policy, result, profile, draft=draft, digest=digest, enclosures=names
+        case, policy, result, profile, draft=draft, digest=digest, enclosures=names, signer=signer
     )
     ctx.update(kind=kind, enclosures_pdf=names if pdf_attachments else [], **(extra or {}))
     blocks = parse(render_template(markup_env(templates), template, ctx))
@@ -111,6 +142,7 @@ def build(
         practice_name=ctx["practice"]["name"],
         reference_docx=profile.asset(profile.reference_docx),
         gaps=tuple(f"{v.id}: {v.reason}" for v in result.gaps),
+        fax=fax or profile.fax_output,
     )
 
 
@@ -124,6 +156,8 @@ def build_packet(
     templates: Path | None = None,
     case_path: str | Path | None = None,
     format: str = "pdf",
+    signer: Signer | None = None,
+    fax: bool = False,
 ) -> Document:
     """The submission packet: cover, letter, crosswalk, evidence; PDF attachments appended."""
     refuse_unless_ready(result, draft, "a packet")
@@ -139,6 +173,8 @@ def build_packet(
         templates=templates,
         case_path=case_path,
         pdf_attachments=format == "pdf",
+        signer=signer,
+        fax=fax,
     )
 
 
@@ -151,6 +187,8 @@ def build_letter(
     draft: bool = False,
     templates: Path | None = None,
     case_path: str | Path | None = None,
+    signer: Signer | None = None,
+    fax: bool = False,
 ) -> Document:
     """The letter of medical necessity alone."""
     refuse_unless_ready(result, draft, "a letter")
@@ -165,4 +203,6 @@ def build_letter(
         draft=draft,
         templates=templates,
         case_path=case_path,
+        signer=signer,
+        fax=fax,
     )

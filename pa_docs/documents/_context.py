@@ -15,7 +15,9 @@ from ..case import Case
 from ..check import CheckResult, Status
 from ..policy import Policy, SubmitTo
 from ..vocab import vocabulary
-from ._profile import Profile
+from . import _clinical
+from ._profile import Profile, Signer
+from ._relevance import relevant
 
 
 def long_date(d: dt.date | None) -> str:
@@ -70,7 +72,7 @@ def _section(ref: str) -> str | None:
 
 
 def verdicts(case: Case, result: CheckResult) -> list[dict[str, Any]]:
-    out = []
+    out: list[dict[str, Any]] = []
     for n, v in enumerate(result.verdicts, 1):
         c = v.criterion
         out.append(
@@ -84,9 +86,11 @@ def verdicts(case: Case, result: CheckResult) -> list[dict[str, Any]]:
                 "secondary": bool(c.source_note and "[S]" in c.source_note),
                 "status": v.status.value,
                 "met": v.status is Status.met,
-                "reason": v.reason,
+                "reason": _clinical.name_classes(v.reason, list(case.treatments)),
                 "action": v.action,
                 "sections": list(dict.fromkeys(s for e in v.evidence if (s := _section(e.ref)))),
+                # every piece of evidence that bears on the criterion, chosen by its wording
+                "support": relevant(case, c.kind, c.text, [e.ref for e in v.evidence]),
                 "evidence": [
                     {
                         "ref": e.ref,
@@ -97,6 +101,12 @@ def verdicts(case: Case, result: CheckResult) -> list[dict[str, Any]]:
                     for e in v.evidence
                 ],
             }
+        )
+    # evidence already listed under an earlier criterion is referred to, not repeated
+    for i, row in enumerate(out):
+        refs = [s["ref"] for s in row["support"]]
+        row["support_as"] = next(
+            (w["n"] for w in out[:i] if refs and [s["ref"] for s in w["support"]] == refs), None
         )
     return out
 
@@ -135,6 +145,17 @@ def _treatments(case: Case) -> list[dict[str, Any]]:
     return out
 
 
+def resolve_signer(case: Case, profile: Profile, signer: Signer | None = None) -> Signer:
+    """Who signs: ``signer`` when named explicitly; else the profile's signer when it is the case's
+    prescriber (same NPI); else the prescriber. Payers match the signer to the requesting NPI."""
+    if signer is not None:
+        return signer
+    rx = case.prescriber
+    if profile.signer is not None and profile.signer.npi == rx.npi:
+        return profile.signer
+    return Signer(name=rx.name, npi=rx.npi)
+
+
 def template_context(
     case: Case,
     policy: Policy,
@@ -144,11 +165,12 @@ def template_context(
     draft: bool,
     digest: str,
     enclosures: list[str],
+    signer: Signer | None = None,
 ) -> dict[str, Any]:
     """Everything the templates may print."""
     v = vocabulary()
     p, rx, req = case.patient, case.prescriber, case.request
-    signer = profile.signer
+    who = resolve_signer(case, profile, signer)
     item = v.drug(req.item)
     item_name = (item.display if item and item.display else None) or req.item
     dx_desc = next((d.description for d in case.diagnoses if d.code == req.diagnosis), None)
@@ -180,11 +202,20 @@ def template_context(
             "logo": profile.asset(profile.logo).as_uri() if profile.logo else None,  # type: ignore[union-attr]
         },
         "signer": {
-            "name": signer.name if signer else rx.name,
-            "credentials": signer.credentials if signer else None,
-            "npi": (signer.npi if signer and signer.npi else rx.npi),
+            "name": who.name,
+            "credentials": who.credentials,
+            "npi": who.npi or rx.npi,
+            "is_prescriber": (who.npi or rx.npi) == rx.npi,
         },
-        "prescriber": {"name": rx.name, "npi": rx.npi, "specialty": rx.specialty},
+        "prescriber": {
+            "name": rx.name,
+            "npi": rx.npi,
+            "specialty": rx.specialty,
+            # the prescriber's own line: where a reviewer calls back for a peer-to-peer
+            "phone": rx.phone or profile.phone,
+            "fax": rx.fax or profile.fax,
+            "practice": rx.practice,
+        },
         "request": {
             "type": req.type,
             "kind": req.kind,
@@ -198,7 +229,17 @@ def template_context(
             "diagnosis": req.diagnosis,
             "diagnosis_text": dx_desc,
             "urgency": req.urgency,
+            "urgency_reason": req.urgency_reason,
+            "ndc": req.ndc,
+            "quantity": req.quantity,
+            "days_supply": req.days_supply,
+            "site_of_care": req.site_of_care,
+            "order_date": (req.order_date or case.request_date).isoformat(),
+            "medicare_dme": (
+                req.kind == "device" and case.coverage.line_of_business.value == "medicare"
+            ),
         },
+        "clinical": _clinical.summary(case),
         "policy": {
             "id": policy.id,
             "payer": policy.payer,
@@ -229,7 +270,12 @@ def template_context(
                 "name": v.tests[lab.key].name,
                 "loinc": lab.loinc or "",
                 "result": lab.result or "",
-                "value": measure(lab.value, lab.unit),
+                "value": _clinical.lab_value(lab),
+                "note": lab.note,
+                # a sleep or oxygen test: what a DME MAC reads as the qualifying test report
+                "qualifying": v.tests[lab.key].sleep_test or lab.key in ("spo2", "pao2"),
+                "performed_by": lab.performed_by,
+                "evaluated": lab.evaluated_by_treating_practitioner,
                 "events": lab.events,
                 "context": lab.context or "",
                 "date": lab.date.isoformat(),
@@ -240,7 +286,10 @@ def template_context(
         "scores": [
             {
                 "instrument": v.instruments[s.instrument].name,
-                "value": f"{s.value:g}",
+                "value": measure(s.value, v.instruments[s.instrument].unit),
+                "band": (
+                    b.label if (b := _clinical.band(s.instrument, s.value, req.diagnosis)) else None
+                ),
                 "date": s.date.isoformat(),
                 "note": s.note,
             }

@@ -37,3 +37,4 @@ class Document:
     practice_name: str | None = None
     reference_docx: Path | None = None
     gaps: tuple[str, ...] = field(default=())
+    fax: bool = False  # black on white, no tinted fills, nothing below 9 pt

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from .. import _yaml
 from .._resources import shipped
 from ..case._model import npi_is_valid
-from ..errors import CaseError
+from ..errors import CaseError, InputError
 
 
 class _Model(BaseModel):
@@ -40,6 +40,7 @@ class Profile(_Model):
     logo: str | None = None
     signer: Signer | None = None
     reference_docx: str | None = None
+    fax_output: bool = False  # render every document for fax: black on white, nothing below 9 pt
     folder: Path | None = None  # where the profile file lives; its assets are read from there
 
     def asset(self, name: str | None) -> Path | None:
@@ -53,6 +54,20 @@ class Profile(_Model):
 def default_profile() -> Profile:
     """The neutral profile shipped with pa-docs: every field from the case's prescriber."""
     return load_profile(shipped("templates") / "profile.default.yaml")
+
+
+def parse_signer(text: str) -> Signer:
+    """``--signer "Jordan Lee, MD, FACP, 1234567893"``: a name, optional credentials, and the NPI
+    last (a signer must be identifiable by NPI)."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if len(parts) < 2 or not parts[-1].isdigit():
+        raise InputError(
+            f"--signer must be 'Name, credentials, NPI' (the NPI last, 10 digits), got {text!r}"
+        )
+    try:
+        return Signer(name=parts[0], credentials=", ".join(parts[1:-1]) or None, npi=parts[-1])
+    except ValueError as exc:
+        raise InputError(f"--signer {text!r}: not a valid NPI ({parts[-1]})") from exc
 
 
 def load_profile(path: str | Path) -> Profile:

@@ -10,10 +10,7 @@ from importlib import resources
 from typing import Any
 
 from .._yaml import load_data
-
-#: Written where the chart lacks a value the case needs; the case does not load until it is
-#: replaced, and the header comment of the case file says what belongs there.
-FILL = "FILL-IN"
+from ..notices import FILL as FILL  # re-exported for the mappers
 
 _DATA = resources.files("pa_docs.fhir") / "data"
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
-from ..case import Case, Lab, Treatment
+from ..case import Case, Diagnosis, Encounter, Finding, Lab, Score, Treatment
 from ..vocab import Drug, vocabulary
+from ..vocab._vocab import norm
 from ._base import DrugMatch
 from ._result import Evidence
 
@@ -22,8 +24,9 @@ class Therapy:
 
     index: int
     t: Treatment
-    drug: Drug
+    drug: Drug  # a drug pa-docs does not know stands as a drug of no class, keyed by its name
     topical: bool
+    known: bool = True
 
     @property
     def ref(self) -> str:
@@ -33,20 +36,34 @@ class Therapy:
     def name(self) -> str:
         return self.t.drug
 
+    @property
+    def start_to_fill(self) -> bool:
+        return "start" in self.t.pending
+
+    @property
+    def end_to_fill(self) -> bool:
+        """The record says the treatment ended, but its end date is a placeholder."""
+        return "end" in self.t.pending
+
     def length_days(self, request_date: dt.date) -> int | None:
-        if self.t.start is None:
+        if self.t.start is None or self.end_to_fill:
             return None
         return ((self.t.end or request_date) - self.t.start).days
 
     def is_current(self, request_date: dt.date) -> bool:
-        """Current: started, not from samples, and no end or an end on or after the request date."""
+        """Current: started, not from samples, and no end or an end on or after the request date.
+        A treatment whose end date is still to fill has ended."""
         t = self.t
         return (
             t.source != "sample"
             and t.start is not None
             and t.start <= request_date
+            and not self.end_to_fill
             and (t.end is None or t.end >= request_date)
         )
+
+    def unknown_note(self) -> str:
+        return f"{self.name} ({self.ref}) is not a drug pa-docs knows, so it counts for no class"
 
     def describe(self) -> str:
         t = self.t
@@ -55,11 +72,13 @@ class Therapy:
             bits.append(" ".join(x for x in (t.strength, t.form) if x))
         if t.dose:
             bits.append(t.dose)
-        when = (
-            f"from {iso(t.start)} to {iso(t.end)}"
-            if t.end
-            else (f"since {iso(t.start)}" if t.start else "")
-        )
+        start = "start date to fill" if self.start_to_fill else iso(t.start)
+        if self.end_to_fill:
+            when = f"from {start} to an end date still to fill"
+        elif t.end:
+            when = f"from {start} to {iso(t.end)}"
+        else:
+            when = f"since {start}" if t.start or self.start_to_fill else ""
         out = ", ".join(bits) + (f" {when}" if when else "")
         if t.outcome:
             out += f" ({t.outcome.value.replace('_', ' ')})"
@@ -81,19 +100,34 @@ class Context:
         self.case = case
         self.request_date = case.request_date
         disq = set(disqualify_performed_by)
+        # each list with the index of every item in the case (its reference), without the items
+        # a placeholder leaves unusable (a lab whose date is still to fill is no evidence)
+        self.diagnoses: list[tuple[int, Diagnosis]] = _usable(case.diagnoses)
+        self.scores: list[tuple[int, Score]] = _usable(case.scores)
+        self.findings: list[tuple[int, Finding]] = _usable(case.findings)
+        self.encounters: list[tuple[int, Encounter]] = _usable(case.encounters)
         self.labs: list[tuple[int, Lab]] = []
         self.disqualified: list[tuple[int, Lab]] = []
-        for i, lab in enumerate(case.labs):
+        for i, lab in _usable(case.labs):
             (self.disqualified if lab.performed_by in disq else self.labs).append((i, lab))
         self.therapies: list[Therapy] = []
         self.samples: list[Therapy] = []
-        for i, t in enumerate(case.treatments):
+        self.unknown: list[Therapy] = []  # drugs pa-docs does not know: in no class
+        for i, t in _usable(case.treatments):
             drug = v.drug(t.drug)
-            assert drug is not None  # the case model checked it
-            th = Therapy(i, t, drug, v.is_topical(t.route, t.form))
+            th = Therapy(
+                i,
+                t,
+                drug or Drug(norm(t.drug), ()),
+                v.is_topical(t.route, t.form),
+                known=drug is not None,
+            )
             (self.samples if t.source == "sample" else self.therapies).append(th)
+            if drug is None:
+                self.unknown.append(th)
         req = v.drug(case.request.item)
-        self.requested = req.key if req else case.request.item.lower()
+        item_to_fill = "item" in case.request.pending
+        self.requested = req.key if req else ("" if item_to_fill else norm(case.request.item))
 
     def drug_match(self, th: Therapy, m: DrugMatch) -> str | None:
         """None when the therapy qualifies under ``m``; else why not ('' when unrelated)."""
@@ -160,6 +194,13 @@ class Context:
             return None
         current = [th for th in found if th.is_current(self.request_date)]
         return max(current or found, key=lambda th: th.t.start or dt.date.min)
+
+
+_T = TypeVar("_T", Diagnosis, Score, Finding, Encounter, Lab, Treatment)
+
+
+def _usable(items: list[_T]) -> list[tuple[int, _T]]:
+    return [(i, x) for i, x in enumerate(items) if x.usable]
 
 
 def lab_summary(lab: Lab) -> str:

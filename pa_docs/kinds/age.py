@@ -28,6 +28,12 @@ class AgeRule(RuleBase):
 
     def evaluate(self, ctx: Context) -> Result:
         case = ctx.case
+        if "birth_date" in case.patient.pending:
+            return Result(
+                Status.missing,
+                "The patient's birth date is still to fill (FILL-IN).",
+                "Fill in patient.birth_date.",
+            )
         age = case.age_on(ctx.request_date)
         born = case.patient.birth_date.isoformat()
         ev = [Evidence("patient.birth_date", case.patient.birth_date, f"born {born}")]

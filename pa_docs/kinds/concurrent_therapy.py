@@ -44,6 +44,19 @@ class ConcurrentTherapyRule(RuleBase):
         names = drug_names(self.drugs, ctx.requested)
         found, _ = ctx.matching(self.drugs)
         current = [th for th in found if th.is_current(rd)]
+        # a start date still to fill: the treatment may or may not be current
+        unsure = [
+            th for th in found if th.start_to_fill and not th.end_to_fill and th.t.end is None
+        ]
+        if unsure and not current:
+            th = unsure[0]
+            return Result(
+                Status.missing,
+                f"{th.describe()}: whether it is current therapy depends on its start date, "
+                "still to fill.",
+                f"Fill in the start date of {th.name} ({th.ref}).",
+                [th.evidence() for th in unsure],
+            )
         if self.mode == "excluded":
             if current:
                 th = current[0]

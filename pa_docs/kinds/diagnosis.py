@@ -39,14 +39,12 @@ class DiagnosisRule(RuleBase):
     def evaluate(self, ctx: Context) -> Result:
         case = ctx.case
         wanted = ", ".join(self.codes)
-        records = [
-            (f"diagnoses[{i}]", d.code, d.description, d.onset)
-            for i, d in enumerate(case.diagnoses)
-        ]
+        records = [(f"diagnoses[{i}]", d.code, d.description, d.onset) for i, d in ctx.diagnoses]
         req = case.request.diagnosis
+        req_to_fill = "diagnosis" in case.request.pending
         if self.request_only:
-            records = [("request.diagnosis", req, None, None)]
-        elif req not in {r[1] for r in records}:
+            records = [] if req_to_fill else [("request.diagnosis", req, None, None)]
+        elif not req_to_fill and req not in {r[1] for r in records}:
             records.insert(0, ("request.diagnosis", req, None, None))
         excluded = []
         for ref, code, desc, onset in records:
@@ -61,6 +59,14 @@ class DiagnosisRule(RuleBase):
                     f"{what} is on record{since}; the policy covers {wanted}.",
                     evidence=[Evidence(ref, onset, what)],
                 )
+        if req_to_fill:  # the request's code is a placeholder: nothing contradicts it yet
+            found = f" (on record: {', '.join(r[1] for r in records)})" if records else ""
+            return Result(
+                Status.missing,
+                f"The request's diagnosis code is still to fill (FILL-IN){found}; the policy "
+                f"covers {wanted}.",
+                "Fill in request.diagnosis with the ICD-10-CM code the request is for.",
+            )
         if not records:
             return Result(
                 Status.missing,

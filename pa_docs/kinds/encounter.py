@@ -53,7 +53,7 @@ class EncounterRule(RuleBase):
         v = vocabulary()
         types = " or ".join(v.encounter_types[t].lower() for t in self.types)
         encounters = sorted(
-            ((i, e) for i, e in enumerate(ctx.case.encounters) if e.type in self.types),
+            ((i, e) for i, e in ctx.encounters if e.type in self.types),
             key=lambda x: x[1].date,
             reverse=True,
         )

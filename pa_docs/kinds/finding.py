@@ -36,7 +36,7 @@ class FindingRule(RuleBase):
 
     def evaluate(self, ctx: Context) -> Result:
         name = vocabulary().findings[self.name]
-        found = [(i, f) for i, f in enumerate(ctx.case.findings) if f.name == self.name]
+        found = [(i, f) for i, f in ctx.findings if f.name == self.name]
         start = self.within.start(ctx.request_date) if self.within else None
         usable = [(i, f) for i, f in found if start is None or f.date >= start]
         if usable:

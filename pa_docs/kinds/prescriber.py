@@ -31,10 +31,11 @@ class PrescriberRule(RuleBase):
         p = ctx.case.prescriber
         wanted = " or ".join(self.specialties)
         if not p.specialty:
+            who = "the prescriber" if "name" in p.pending else p.name
             return Result(
                 Status.missing,
                 f"The prescriber's specialty is not recorded; the policy asks for {wanted}.",
-                f"Record {p.name}'s specialty (prescriber.specialty).",
+                f"Record {who}'s specialty (prescriber.specialty).",
             )
         ev = [Evidence("prescriber.specialty", None, f"{p.name}, {p.specialty}")]
         if norm(p.specialty) in self.specialties:

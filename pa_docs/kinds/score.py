@@ -63,7 +63,7 @@ class ScoreRule(RuleBase):
             name = "BSA"
         rd = ctx.request_date
         scores = sorted(
-            ((i, s) for i, s in enumerate(ctx.case.scores) if s.instrument == self.instrument),
+            ((i, s) for i, s in ctx.scores if s.instrument == self.instrument),
             key=lambda x: x[1].date,
             reverse=True,
         )

@@ -86,6 +86,7 @@ class StepTherapyRule(RuleBase):
             )
         samples = ctx.samples_of(self.drugs)
         aside = [f"{th.name} from samples ({th.ref}) does not count" for th in samples] + near[:2]
+        aside += [th.unknown_note() for th in ctx.unknown[:3]]
         if not found:
             extra = f" ({'; '.join(aside)})" if aside else ""
             return Result(
@@ -94,14 +95,27 @@ class StepTherapyRule(RuleBase):
                 f"Find or document a trial of {names} (drug, dates, dose and outcome)"
                 + _or_contra(self)
                 + ".",
+                [th.evidence() for th in ctx.unknown[:3]],
             )
         why = [f"{th.describe()}: {_counts(self, ctx, th)[1]}" for th in found if th not in counted]
         if self.count > 1 and counted:
             what = "drugs" if self.distinct == "drug" else "therapies"
             why.insert(0, f"{len(distinct)} of the {self.count} {what} required count")
         no_outcome = [th for th in found if th.t.outcome is None and "any" not in self.outcomes]
+        undated = [th for th in found if th not in counted and (th.start_to_fill or th.end_to_fill)]
         reason = "No qualifying trial counts: " + "; ".join(why + aside) + "."
         evidence = [th.evidence() for th in found]
+        if undated:
+            th = undated[0]
+            which = " and ".join(
+                w for w, blank in (("start", th.start_to_fill), ("end", th.end_to_fill)) if blank
+            )
+            return Result(
+                Status.missing,
+                reason,
+                f"Fill in the {which} date of {th.name} ({th.ref}), still FILL-IN in the case.",
+                evidence,
+            )
         if no_outcome:
             th = no_outcome[0]
             return Result(
@@ -125,11 +139,13 @@ def _counts(rule: StepTherapyRule, ctx: Context, th: Therapy) -> tuple[bool, str
     """Whether one record counts toward the rule, and a few words on why not."""
     t = th.t
     if "any" in rule.outcomes:
+        if th.start_to_fill:
+            return (False, "its start date is still to fill")
         if t.start is None:
             return (False, "no start date")
-        days = th.length_days(ctx.request_date) or 0
-        if rule.min_days and days < rule.min_days:
-            return (False, f"{days} days, shorter than the {rule.min_days} days required")
+        length = th.length_days(ctx.request_date) or 0
+        if rule.min_days and length < rule.min_days:
+            return (False, f"{length} days, shorter than the {rule.min_days} days required")
         return (True, "")
     if t.outcome is None:
         return (False, "no outcome recorded")
@@ -145,7 +161,9 @@ def _counts(rule: StepTherapyRule, ctx: Context, th: Therapy) -> tuple[bool, str
             return (False, f"only a contraindication to {names} counts")
         return (True, "")
     if t.outcome is Outcome.inadequate_response and rule.min_days:
-        days = th.length_days(ctx.request_date) or 0
+        days = th.length_days(ctx.request_date)
+        if days is None:
+            return (False, "its start or end date is still to fill")
         if days < rule.min_days:
             return (False, f"{days} days, shorter than the {rule.min_days} days required")
     return (True, "")

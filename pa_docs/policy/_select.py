@@ -78,6 +78,17 @@ def select_policy(
                 **_where(source, not policy_id),
             )
         return p
+    blank = [
+        path
+        for path in ("coverage.payer", "request.item", "request.diagnosis")
+        if case.is_to_fill(path)
+    ]
+    if blank:
+        raise PolicyError(
+            f"{' and '.join(blank)} {'is' if len(blank) == 1 else 'are'} still to fill (FILL-IN), "
+            "so no policy can be chosen from the case; fill in the case or name a policy with "
+            f"--policy. Known policies: {', '.join(sorted(policies))}"
+        )
     found = [p for p in _candidates(policies, case) if applies(p, case)]
     if len(found) == 1:
         return found[0]

@@ -9,15 +9,47 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from typing import Any
 
 from ..documents import Bullets, Contents, Document, Heading, PageBreak, Paragraph, Run, Table
+from ._fit import fit_widths
 
 NAVY = (0x1F, 0x3B, 0x5B)
+DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
-def _runs(par: Any, runs: tuple[Run, ...]) -> None:
+def _nobreak_dates(run: Any) -> None:
+    """Write the run's ISO dates with Word's non-breaking hyphen (w:noBreakHyphen): Word and
+    LibreOffice otherwise break a narrow table cell at "2022-/06-01"."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    text = run.text
+    if not DATE.search(text):
+        return
+    r = run._r
+    for t in r.findall(qn("w:t")):
+        r.remove(t)
+    pos = 0
+    pieces: list[tuple[str, str]] = []
+    for m in DATE.finditer(text):
+        pieces.append(("t", text[pos : m.start()]))
+        pieces += [("t", m.group(1)), ("h", ""), ("t", m.group(2)), ("h", ""), ("t", m.group(3))]
+        pos = m.end()
+    pieces.append(("t", text[pos:]))
+    for kind, s in pieces:
+        if kind == "h":
+            r.append(OxmlElement("w:noBreakHyphen"))
+        elif s:
+            el = OxmlElement("w:t")
+            el.set(qn("xml:space"), "preserve")
+            el.text = s
+            r.append(el)
+
+
+def _runs(par: Any, runs: tuple[Run, ...], *, dates: bool = False) -> None:
     from docx.enum.text import WD_BREAK
 
     for r in runs:
@@ -27,6 +59,8 @@ def _runs(par: Any, runs: tuple[Run, ...]) -> None:
             run = par.add_run(line)
             run.bold = r.bold or None
             run.italic = r.italic or None
+            if dates:
+                _nobreak_dates(run)
 
 
 def _field(par: Any, instr: str, size: Any = None) -> None:
@@ -51,7 +85,7 @@ def _field(par: Any, instr: str, size: Any = None) -> None:
         run._r.append(el)
 
 
-def _footer_style(d: Any) -> Any:
+def _footer_style(d: Any, fax: bool = False) -> Any:
     """A 7.5 pt paragraph style of our own for the footer: LibreOffice sets the page numbers it
     recomputes in the paragraph style's size, and the reference DOCX's styles stay untouched."""
     from docx.enum.style import WD_STYLE_TYPE
@@ -61,11 +95,11 @@ def _footer_style(d: Any) -> Any:
         return d.styles["pa-docs footer"]
     style = d.styles.add_style("pa-docs footer", WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = d.styles["Footer"] if _has_style(d, "Footer") else None
-    style.font.size = Pt(7.5)
+    style.font.size = Pt(9 if fax else 7.5)
     return style
 
 
-def _table(d: Any, b: Table, width_in: float) -> None:
+def _table(d: Any, b: Table, width_in: float, fax: bool = False) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Inches, Pt, RGBColor
@@ -75,9 +109,8 @@ def _table(d: Any, b: Table, width_in: float) -> None:
     t = d.add_table(rows=len(rows), cols=cols)
     t.style = "Table Grid" if _has_style(d, "Table Grid") else None
     t.autofit = False
-    given = list(b.widths) + [0] * (cols - len(b.widths))
-    rest = max(100 - sum(given), 0) / max(given.count(0), 1)
-    widths = [float(w or rest) for w in given]
+    widths = [float(w) for w in fit_widths(b, width_in * 72)]
+    widths += [100.0 / cols] * (cols - len(widths))
     for ci, column in enumerate(t.columns):  # the grid LibreOffice lays out by; Word reads cells
         column.width = Inches(width_in * widths[ci] / 100)
     for ri, row in enumerate(rows):
@@ -86,13 +119,14 @@ def _table(d: Any, b: Table, width_in: float) -> None:
             cell = cells[ci]
             cell.width = Inches(width_in * widths[ci] / 100)
             par = cell.paragraphs[0]
-            _runs(par, row[ci] if ci < len(row) else ())
+            _runs(par, row[ci] if ci < len(row) else (), dates=True)
             for run in par.runs:
-                run.font.size = Pt(9)
+                run.font.size = Pt(9.5 if fax else 9)
                 if ri == 0 and b.header:
                     run.bold = True
-                    run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
-            if ri == 0 and b.header:
+                    if not fax:
+                        run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+            if ri == 0 and b.header and not fax:
                 shd = OxmlElement("w:shd")
                 shd.set(qn("w:val"), "clear")
                 shd.set(qn("w:fill"), "1F3B5B")
@@ -112,11 +146,15 @@ def _has_style(d: Any, name: str) -> bool:
     return any(s.name == name for s in d.styles)
 
 
-def _heading(d: Any, b: Heading) -> None:
+def _heading(d: Any, b: Heading, fax: bool = False) -> None:
     from docx.shared import Pt, RGBColor
 
     if _has_style(d, f"Heading {b.level}"):
-        _runs(d.add_heading(level=b.level), b.runs)
+        h = d.add_heading(level=b.level)
+        _runs(h, b.runs)
+        if fax:
+            for r in h.runs:
+                r.font.color.rgb = RGBColor(0, 0, 0)
         return
     par = d.add_paragraph()
     par.paragraph_format.keep_with_next = True
@@ -125,7 +163,7 @@ def _heading(d: Any, b: Heading) -> None:
     for r in par.runs:
         r.bold = True
         r.font.size = Pt({1: 15, 2: 11.5}.get(b.level, 10.5))
-        r.font.color.rgb = RGBColor(*NAVY)
+        r.font.color.rgb = RGBColor(0, 0, 0) if fax else RGBColor(*NAVY)
 
 
 def _item(d: Any, style: str, marker: str, runs: tuple[Run, ...]) -> None:
@@ -136,7 +174,7 @@ def _item(d: Any, style: str, marker: str, runs: tuple[Run, ...]) -> None:
         _runs(d.add_paragraph(marker), runs)
 
 
-def _paragraph(d: Any, b: Paragraph) -> None:
+def _paragraph(d: Any, b: Paragraph, fax: bool = False) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt, RGBColor
 
@@ -148,9 +186,15 @@ def _paragraph(d: Any, b: Paragraph) -> None:
     _runs(par, b.runs)
     if b.style == "right":
         par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    elif b.style == "letterhead":
+        par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        for r in par.runs:
+            r.font.size = Pt(9.5)
+            if not fax:
+                r.font.color.rgb = RGBColor(*NAVY)
     elif b.style == "small":
         for r in par.runs:
-            r.font.size = Pt(8.5)
+            r.font.size = Pt(9 if fax else 8.5)
     elif b.style == "closing":
         par.paragraph_format.keep_with_next = True
     elif b.style == "signature":
@@ -158,7 +202,7 @@ def _paragraph(d: Any, b: Paragraph) -> None:
         par.paragraph_format.space_before = Pt(30)
         for r in par.runs:
             r.bold = True
-    elif b.style == "gap":
+    elif b.style == "gap" and not fax:
         for r in par.runs:
             r.font.color.rgb = RGBColor(0x7A, 0x1F, 0x16)
 
@@ -197,12 +241,13 @@ def _header_footer(d: Any, doc: Document) -> None:
     section = d.sections[0]
     footer = section.footer
     par = footer.add_paragraph() if footer.paragraphs[0].text else footer.paragraphs[0]
-    par.style = _footer_style(d)
+    par.style = _footer_style(d, doc.fax)
+    size = Pt(9 if doc.fax else 7.5)
     run = par.add_run(doc.footer + "   Page ")
-    run.font.size = Pt(7.5)
-    _field(par, "PAGE", Pt(7.5))
-    par.add_run(" of ").font.size = Pt(7.5)
-    _field(par, "NUMPAGES", Pt(7.5))
+    run.font.size = size
+    _field(par, "PAGE", size)
+    par.add_run(" of ").font.size = size
+    _field(par, "NUMPAGES", size)
     header = section.header
     if doc.logo and doc.logo.lower().endswith((".png", ".jpg", ".jpeg")):
         from urllib.parse import unquote, urlsplit
@@ -216,7 +261,7 @@ def _header_footer(d: Any, doc: Document) -> None:
         r = hp.add_run("DRAFT — NOT FOR SUBMISSION")
         r.bold = True
         r.font.size = Pt(28)
-        r.font.color.rgb = RGBColor(0xC8, 0x8A, 0x84)
+        r.font.color.rgb = RGBColor(0, 0, 0) if doc.fax else RGBColor(0xC8, 0x8A, 0x84)
 
 
 def _fixed_zip(data: bytes, day: dt.date) -> bytes:
@@ -240,14 +285,14 @@ def to_docx(doc: Document) -> bytes:
     width_in = (s.page_width - s.left_margin - s.right_margin) / 914400
     for b in doc.blocks:
         if isinstance(b, Heading):
-            _heading(d, b)
+            _heading(d, b, doc.fax)
         elif isinstance(b, Paragraph):
-            _paragraph(d, b)
+            _paragraph(d, b, doc.fax)
         elif isinstance(b, Bullets):
             for item in b.items:
                 _item(d, "List Bullet", "• ", item)
         elif isinstance(b, Table):
-            _table(d, b, width_in)
+            _table(d, b, width_in, doc.fax)
         elif isinstance(b, PageBreak):
             d.add_page_break()
         elif isinstance(b, Contents):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -92,6 +93,31 @@ class Vocabulary:
         key = self._by_name.get(norm(name))
         return self.drugs[key] if key else None
 
+    def suggest_drug(self, name: str) -> str | None:
+        """The known drug name or brand closest to ``name``, when it looks like a misspelling."""
+        names = {norm(n): n for d in self.drugs.values() for n in (d.key, *d.names, *d.brands)}
+        return self.suggest(name, names, shown=names)
+
+    def suggest(
+        self, name: str, known: Iterable[str], shown: dict[str, str] | None = None
+    ) -> str | None:
+        """The entry of ``known`` closest to ``name``: one edit in a short word, about one in
+        five in a long one (adjacent letters swapped count as one). None when nothing is close."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import DamerauLevenshtein
+
+        choices = {norm(k): k for k in known}
+        best = process.extractOne(
+            norm(name),
+            list(choices),
+            scorer=DamerauLevenshtein.normalized_similarity,
+            score_cutoff=SUGGEST_CUTOFF,
+        )
+        if best is None:
+            return None
+        hit = str(best[0])
+        return (shown or choices).get(hit, choices[hit])
+
     def is_brand(self, name: str) -> bool:
         return norm(name) in self._brand_of
 
@@ -126,6 +152,10 @@ class Vocabulary:
                 return level
         return None
 
+
+#: How similar a name must be to a known one to be offered as "did you mean": 0.8 allows one
+#: edit in a name of five letters, two in a name of ten.
+SUGGEST_CUTOFF = 0.8
 
 _WHAT = {
     "tests": "test",
