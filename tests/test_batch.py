@@ -128,10 +128,10 @@ def test_draft_writes_a_marked_draft_for_each_case_with_gaps(three: Path, tmp_pa
     rows = pa_docs.batch([three], outdir=out, format="html", jobs=1, draft=True)
     by_case = {r.case: r for r in rows}
     assert by_case["RA-GAP"].outcome is Outcome.written and by_case["RA-GAP"].draft
-    marker = "DRAFT — not for submission"  # the box on page one (the stylesheet names DRAFT too)
-    assert marker in (out / "RA-GAP-packet.html").read_text(encoding="utf-8")
+    mark = '<div class="watermark" aria-hidden="true">DRAFT</div>'
+    assert mark in (out / "RA-GAP-packet.html").read_text(encoding="utf-8")
     assert not by_case["RA-1"].draft  # a ready case gets its real document
-    assert marker not in (out / "RA-1-packet.html").read_text(encoding="utf-8")
+    assert mark not in (out / "RA-1-packet.html").read_text(encoding="utf-8")
     assert exit_code(rows) == 0
 
 

@@ -339,3 +339,11 @@ def test_the_signature_never_stands_alone_on_a_page() -> None:
             page = next(p for p in pages if "Sincerely," in p)
             before = page[: page.index("Sincerely,")]
             assert "peer-to-peer discussion" in before, (kind, name)
+
+
+def test_a_draft_letter_puts_the_letterhead_above_the_draft_box() -> None:
+    doc = build(
+        "letter", ROOT / "examples" / "oxygen-concentrator-medicare-supplier.yaml", draft=True
+    )
+    styles = [b.style for b in doc.blocks if b.type == "paragraph"]
+    assert styles[0] == "letterhead" and styles[1] == "gap"

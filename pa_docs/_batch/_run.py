@@ -117,7 +117,9 @@ def _in_process(
     worker = Worker(options, manifest.entries)
     worker.warm()
     for i, f in enumerate(files):
-        yield i, worker.run(f)
+        row = worker.run(f)
+        manifest.record(row)
+        yield i, row
 
 
 def _pooled(
@@ -141,6 +143,7 @@ def _pooled(
             initargs=(options, manifest.entries),
         )
         flying: dict[Future[Row], int] = {}
+        submitted: list[Future[Row]] = []
         finished = 0
         alone = False
         try:
@@ -148,10 +151,13 @@ def _pooled(
                 alone = bool(suspects)
                 while (suspects or todo) and len(flying) < (1 if alone else jobs):
                     i = suspects.popleft() if alone else todo.popleft()
-                    flying[pool.submit(run_in_process, files[i])] = i
+                    fut = pool.submit(run_in_process, files[i])
+                    flying[fut] = i
+                    submitted.append(fut)
                 done, _ = wait(flying, return_when=FIRST_COMPLETED)
                 for fut in done:
                     row = fut.result()  # a process that died: every case in flight is lost
+                    manifest.record(row)
                     i = flying.pop(fut)
                     finished += 1
                     yield i, row
@@ -172,7 +178,7 @@ def _pooled(
                 suspects.extend(lost)
         except BaseException:  # stopped (Ctrl-C, SIGTERM): the cases running finish, and count
             pool.shutdown(wait=True, cancel_futures=True)
-            for fut in flying:
+            for fut in submitted:
                 if fut.done() and not fut.cancelled() and fut.exception() is None:
                     manifest.record(fut.result())
             raise
@@ -278,8 +284,7 @@ def batch(
     saved = time.monotonic()
     try:
         for i, row in results:
-            rows[i] = row
-            manifest.record(row)
+            rows[i] = row  # the generators record it in the manifest before they yield it
             if on_row is not None:
                 on_row(row)
             if time.monotonic() - saved > _SAVE_EVERY:
