@@ -39,6 +39,15 @@ def printable(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
+def json_text(data: object, indent: int | None = 2) -> str:
+    """``data`` as JSON for a terminal or a pipe: non-ASCII text kept, but every control
+    character (C1 ones too) and line separator escaped as ``\\uXXXX``."""
+    import json
+
+    text = json.dumps(data, indent=indent, ensure_ascii=False, default=str)
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def say(text: str) -> None:
     """Write one message to standard error, masked and printable."""
     sys.stderr.write(printable(mask_secrets(text)) + "\n")

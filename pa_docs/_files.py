@@ -13,6 +13,8 @@ files are refused.
 from __future__ import annotations
 
 import contextlib
+import json
+import math
 import os
 import secrets
 import stat
@@ -20,8 +22,9 @@ import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
-from ._limits import MAX_YAML_BYTES
+from ._limits import MAX_DEPTH, MAX_INT_DIGITS, MAX_YAML_BYTES
 from .errors import InputError
 
 _SYSTEM = (Path("/proc"), Path("/sys"), Path("/dev"))
@@ -203,3 +206,52 @@ def write_atomic(
         if fd >= 0:
             os.close(fd)
     return target
+
+
+def parse_json(
+    text: str, path: str | Path, error: type[InputError] = InputError, line: int | None = None
+) -> Any:
+    """JSON text as Python values, bounded like YAML: no NaN or infinity, no integer over
+    MAX_INT_DIGITS digits, nesting up to MAX_DEPTH; anything else is ``error``."""
+
+    def constant(name: str) -> Any:
+        raise ValueError(f"{name} is not a number pa-docs accepts")
+
+    def integer(digits: str) -> int:
+        if len(digits.lstrip("-")) > MAX_INT_DIGITS:
+            raise ValueError(f"a number of {len(digits):,} digits is too large")
+        return int(digits)
+
+    def real(digits: str) -> float:
+        value = float(digits)
+        if not math.isfinite(value):
+            raise ValueError(f"{digits[:40]} is not a finite number")
+        return value
+
+    try:
+        data = json.loads(text, parse_constant=constant, parse_int=integer, parse_float=real)
+    except json.JSONDecodeError as exc:
+        where = line if line is not None else exc.lineno
+        raise error(
+            f"not valid JSON: {exc.msg} (column {exc.colno})", file=path, line=where
+        ) from None
+    except (ValueError, RecursionError) as exc:
+        what = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise error(f"not valid JSON: {what}", file=path, line=line) from None
+    _check_depth(data, path, error, line)
+    return data
+
+
+def _check_depth(data: Any, path: str | Path, error: type[InputError], line: int | None) -> None:
+    level: list[Any] = [data]
+    for _ in range(MAX_DEPTH + 1):
+        level = [
+            v
+            for x in level
+            if isinstance(x, dict | list)
+            for v in (x.values() if isinstance(x, dict) else x)
+            if isinstance(v, dict | list)
+        ]
+        if not level:
+            return
+    raise error(f"nested more than {MAX_DEPTH} levels deep", file=path, line=line)

@@ -30,8 +30,10 @@ MAX_INT_DIGITS = 30
 
 MAX_TEXT = 2_000
 """Characters of a text field of an input (a name, a dose, a description) by default."""
-MAX_LINE = 200
-"""Characters of a name or identifier (patient, prescriber, case id)."""
+MAX_LINE = 300
+"""Characters of a name (patient, prescriber, member id): one line."""
+MAX_ID = 100
+"""Characters of a case id (it becomes part of file names)."""
 MAX_NOTE = 20_000
 """Characters of a free-text note."""
 
@@ -73,10 +75,10 @@ def check_text(text: str, *, multiline: bool = True, max_length: int = MAX_TEXT)
 
 def check_identifier(text: str) -> str:
     """A case id: letters, digits, '-', '_' and '.', starting with a letter or digit."""
-    if len(text) > MAX_LINE or not _IDENT.fullmatch(text):
+    if len(text) > MAX_ID or not _IDENT.fullmatch(text):
         raise ValueError(
             f"{text[:60]!r} is not an identifier: letters, digits, '-', '_' and '.' only, "
-            f"starting with a letter or digit, at most {MAX_LINE} characters"
+            f"starting with a letter or digit, at most {MAX_ID} characters"
         )
     return text
 

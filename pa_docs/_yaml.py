@@ -308,6 +308,8 @@ def _message(e: Any) -> str:
     text = text.removeprefix("Value error, ")
     if typ != "missing" and not isinstance(value, Mapping | list) and value is not None:
         shown = value.isoformat() if isinstance(value, dt.date) else value
+        if isinstance(shown, str) and len(shown) > 80:  # enough to find it; the line says where
+            shown = f"{shown[:60]}...({len(shown):,} characters)"
         named = re.search(rf"(?<![\w.-]){re.escape(str(shown))}(?![\w.-])", text)
         if not named:  # a validator's own message may name the value already
             text = f"{text} (got {shown!r})"

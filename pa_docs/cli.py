@@ -77,7 +77,7 @@ def _load_case(path: Path, strict: bool) -> Any:
 def _out() -> Any:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    return Console(highlight=False, soft_wrap=False, markup=False, emoji=False)
 
 
 def _policy_for(
@@ -164,12 +164,21 @@ def _signer(text: str | None) -> Any:
     return parse_signer(text) if text else None
 
 
-def _render_options(format: str, profile: Path | None, templates: Path | None) -> Any:
-    """Check the options every document command shares; the practice profile, if one is named."""
+def _render_options(
+    format: str,
+    profile: Path | None,
+    templates: Path | None,
+    output: Path | None = None,
+    inputs: tuple[Path | None, ...] = (),
+) -> Any:
+    """Check the options every document command shares (``-o`` a file pa-docs may replace, none
+    of ``inputs``); the practice profile, if one is named."""
     from .documents import load_profile
-    from .render import check_format
+    from .render import check_format, check_target
 
     check_format(format)
+    if output is not None:
+        check_target(output, [i for i in inputs if i is not None])
     if templates is not None and not templates.is_dir():
         raise InputError("templates folder not found", file=templates)
     return load_profile(profile) if profile else None
@@ -193,7 +202,7 @@ def _document(
     from .documents import build_letter, build_packet
     from .render import write
 
-    prof = _render_options(format, profile, templates)
+    prof = _render_options(format, profile, templates, output, (case, profile))
     who = _signer(signer)
     c = _load_case(case, strict)
     pol = _policy_for(c, policy, criteria)
@@ -216,7 +225,7 @@ def _document(
             c, pol, result, profile=prof, draft=draft, templates=templates, case_path=case,
             signer=who, fax=fax,
         )  # fmt: skip
-    target = write(doc, format, output or Path(f"{c.case_id}-{kind}.{format}"))
+    target = write(doc, format, output or Path(f"{c.case_id}-{kind}.{format}"), inputs=(case,))
     sys.stderr.write(f"wrote {target} ({'DRAFT, ' if draft else ''}policy {pol.id})\n")
 
 
@@ -363,13 +372,13 @@ def appeal(
     from .documents._appeal import build_appeal
     from .render import write
 
-    prof = _render_options(format, profile, templates)
+    prof = _render_options(format, profile, templates, output, (case, denial, profile))
     plan = _plan(case, denial, policy, criteria, as_of, late=late, draft=draft, strict=strict)
     doc = build_appeal(
         plan, profile=prof, templates=templates, case_path=case, signer=_signer(signer), fax=fax
     )
     name = f"{plan.case.case_id}-appeal-level{plan.level}.{format}"
-    target = write(doc, format, output or Path(name))
+    target = write(doc, format, output or Path(name), inputs=(case, denial))
     sys.stderr.write(f"wrote {target}{' (DRAFT)' if draft else ''}\n")
 
 
@@ -399,13 +408,15 @@ def p2p(
     from .documents._appeal import build_p2p
     from .render import write
 
-    prof = _render_options(format, profile, templates)
+    prof = _render_options(format, profile, templates, output, (case, denial, profile))
     plan = _plan(case, denial, policy, criteria, as_of, late=True, draft=True, strict=strict)
     doc = build_p2p(
         plan, profile=prof, templates=templates, case_path=case, draft=draft,
         signer=_signer(signer), fax=fax,
     )  # fmt: skip
-    target = write(doc, format, output or Path(f"{plan.case.case_id}-p2p.{format}"))
+    target = write(
+        doc, format, output or Path(f"{plan.case.case_id}-p2p.{format}"), inputs=(case, denial)
+    )
     sys.stderr.write(f"wrote {target}\n")
 
 

@@ -20,7 +20,7 @@ POSITIVE = {"test": "tb_igra", "result": "positive", "date": "2026-06-01"}
     ("txs", "expected"),
     [
         ([], MISSING),  # positive and no treatment: document it (not not_met)
-        ([{"drug": "isoniazid", "start": "2026-06-15", "end": "2026-12-15"}], MET),
+        ([{"drug": "isoniazid", "start": "2026-06-15", "end": "2026-09-15"}], MET),  # 3HP, done
         ([{"drug": "Priftin", "start": "2026-06-20"}], MET),  # ongoing, brand of rifapentine
         ([{"drug": "rifampin", "start": "2026-05-01", "end": "2026-05-30"}], MISSING),  # before it
         ([{"drug": "isoniazid", "start": "2026-06-15", "source": "sample"}], MISSING),

@@ -40,12 +40,14 @@ def labs(draw: st.DrawFn) -> dict[str, Any]:
     by = draw(st.sampled_from(["test", "loinc"]))
     lab: dict[str, Any] = {"date": draw(dates).isoformat()}
     if by == "test":
-        lab["test"] = draw(st.sampled_from(TESTS))
+        key = lab["test"] = draw(st.sampled_from(TESTS))
     else:
         lab["loinc"] = draw(st.sampled_from(LOINCS))
+        key = V.test_for_loinc(lab["loinc"]) or ""
+    hi = min(200.0, V.tests[key].max or 200.0)  # within what the test can give
     extra = {
         "result": draw(_opt(st.sampled_from(["positive", "negative", "indeterminate"]))),
-        "value": draw(_opt(st.floats(min_value=0, max_value=200, allow_nan=False))),
+        "value": draw(_opt(st.floats(min_value=0, max_value=hi, allow_nan=False))),
         "events": draw(_opt(st.integers(min_value=0, max_value=500))),
         "context": draw(_opt(st.sampled_from(["rest", "exercise", "sleep"]))),
         "performed_by": draw(_opt(st.sampled_from(["practitioner", "lab", "supplier"]))),
@@ -78,7 +80,7 @@ def treatments(draw: st.DrawFn) -> dict[str, Any]:
     start = draw(dates if outcome != "contraindication" else _opt(dates))
     if start is not None:
         t["start"] = start.isoformat()
-        end = draw(_opt(st.dates(min_value=start, max_value=REQUEST + dt.timedelta(days=365))))
+        end = draw(_opt(st.dates(min_value=start, max_value=REQUEST)))  # no end after the request
         if end is not None:
             t["end"] = end.isoformat()
     extra = {

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from .._limits import check_date
 from ..errors import InputError
 
 if TYPE_CHECKING:
@@ -23,8 +24,10 @@ def _date(value: str | None) -> dt.date:
     if value is None:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
+        return check_date(dt.date.fromisoformat(value))
+    except ValueError as exc:
+        if "outside" in str(exc):
+            raise InputError(str(exc), field="--as-of") from None
         raise InputError(f"--as-of must be a date (YYYY-MM-DD), got {value!r}") from None
 
 

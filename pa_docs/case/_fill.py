@@ -18,11 +18,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .._limits import DATE_MIN
 from ..notices import FILL, ToFill, is_placeholder
 
 #: The stand-in of a placeholder date: far before anything a case records, so a stand-in that
 #: reached a window by mistake would read as too old, never as recent evidence.
-STAND_IN_DATE = dt.date(1, 1, 1)
+STAND_IN_DATE = DATE_MIN  # the earliest date a case may hold (pa_docs._limits)
 
 _PENDING: ContextVar[frozenset[str]] = ContextVar("pa_docs_pending", default=frozenset())
 

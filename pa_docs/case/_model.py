@@ -2,7 +2,9 @@
 
 The format is defined by the example cases (``examples/`` and ``../shared/examples/``). Models are
 closed: a misspelt field is an error. Validators check what a reviewer would: real ICD-10-CM
-codes, the NPI check digit, score ranges, and that no result post-dates the request.
+codes, the NPI check digit, score and lab value ranges, and that no date post-dates the request.
+Every model is an ``InputModel``: no NaN, no control character, no date past the horizon, text
+capped in length (names and ids to a single line).
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     ModelWrapValidatorHandler,
@@ -23,13 +24,14 @@ from pydantic import (
     model_validator,
 )
 
+from .._limits import MAX_LINE, MAX_NOTE, InputModel, check_identifier, check_text
 from ..notices import FILL, InputWarning, ToFill
 from ..vocab import is_icd10cm, vocabulary
 from ._fill import is_pending, placeholders_of, stand_in, stand_ins, to_fill_of
 from ._warn import warnings_of
 
 
-class _Model(BaseModel):
+class _Model(InputModel):
     """A closed, frozen model that accepts the ``FILL-IN`` placeholder in any field.
 
     A placeholder in an optional field leaves the field absent; in a required field it is
@@ -136,6 +138,11 @@ class Patient(_Model):
     member_id: Text
     weight_kg: float | None = Field(default=None, gt=0, le=700)  # for weight-based doses
 
+    @field_validator("name", "member_id")
+    @classmethod
+    def _line(cls, v: str) -> str:
+        return check_text(v, multiline=False, max_length=MAX_LINE)
+
 
 class Coverage(_Model):
     payer: Text
@@ -157,6 +164,11 @@ class Prescriber(_Model):
     address: str | None = None
     phone: str | None = None
     fax: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _line(cls, v: str) -> str:
+        return check_text(v, multiline=False, max_length=MAX_LINE)
 
     @field_validator("npi")
     @classmethod
@@ -244,6 +256,26 @@ class Lab(_Model):
             raise ValueError("a lab needs `test` (a test key) or `loinc`")
         if self.test is None:
             object.__setattr__(self, "test", vocabulary().test_for_loinc(self.loinc or ""))
+        return self
+
+    @model_validator(mode="after")
+    def _in_range(self) -> Lab:
+        """A value the test cannot give (SpO2 -5%, a negative CRP) is a typo, not evidence."""
+        test = vocabulary().tests.get(self.test or "")
+        v = self.value
+        if test is None or v is None:
+            return self
+        low, high = test.min, test.max
+        if (low is not None and v < low) or (high is not None and v > high):
+            span = (
+                f"from {low:g} to {high:g}"
+                if low is not None and high is not None
+                else f"at least {low:g}"
+                if low is not None
+                else f"at most {high:g}"
+            )
+            unit = f" {test.unit}" if test.unit else ""
+            raise ValueError(f"value: a {test.short} value must be {span}{unit}, got {v:g}")
         return self
 
     @property
@@ -378,7 +410,13 @@ class Case(_Model):
     findings: list[Finding] = []
     encounters: list[Encounter] = []
     attachments: list[Attachment | str] = []
-    notes: str | None = None
+    notes: Annotated[str, Field(max_length=MAX_NOTE)] | None = None
+
+    @field_validator("case_id")
+    @classmethod
+    def _identifier(cls, v: str) -> str:
+        return check_identifier(v)
+
     _to_fill: tuple[ToFill, ...] = PrivateAttr(default=())
     _warnings: tuple[InputWarning, ...] = PrivateAttr(default=())
 
@@ -437,6 +475,15 @@ class Case(_Model):
                     raise ValueError(
                         f"{name}[{i}].date {item.date} is after the request date {rd}: "
                         "a record cannot hold results from the future"
+                    )
+        for i, t in enumerate(self.treatments):
+            for name in ("start", "end"):
+                day = getattr(t, name)
+                if day is not None and day > rd:
+                    raise ValueError(
+                        f"treatments[{i}].{name} {day} is after the request date {rd}: "
+                        "a record cannot hold a treatment's future (leave `end` out while "
+                        "it goes on)"
                     )
         for i, d in enumerate(self.diagnoses):
             if d.onset and d.onset > rd:

@@ -5,15 +5,16 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import ConfigDict, field_validator
 
 from .. import _yaml
+from .._limits import InputModel
 from .._resources import shipped
 from ..case._model import npi_is_valid
 from ..errors import CaseError, InputError
 
 
-class _Model(BaseModel):
+class _Model(InputModel):
     model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
 
@@ -91,4 +92,17 @@ def load_profile(path: str | Path) -> Profile:
                     line=doc.line_of((key,)),
                     field=key,
                 )
+            with asset.open("rb") as fh:
+                head = fh.read(8)
+            if not head.startswith(_MAGIC[key]):
+                raise CaseError(
+                    f"{_KIND[key]} (got {name!r})", file=p, line=doc.line_of((key,)), field=key
+                )
     return profile
+
+
+_MAGIC = {"logo": (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"), "reference_docx": (b"PK\x03\x04",)}
+_KIND = {
+    "logo": "the logo is not a PNG or JPEG image",
+    "reference_docx": "the reference document is not a DOCX file",
+}

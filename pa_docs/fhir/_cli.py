@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from .._limits import check_date
 from ..errors import InputError
 
 
@@ -26,8 +27,10 @@ def _date(text: str | None) -> dt.date | None:
     if text is None:
         return None
     try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
+        return check_date(dt.date.fromisoformat(text.strip()))
+    except ValueError as exc:
+        if "outside" in str(exc):
+            raise InputError(str(exc), field="--request-date") from None
         raise InputError(f"--request-date: expected YYYY-MM-DD, got {text!r}") from None
 
 
@@ -93,7 +96,7 @@ def import_fhir_command(
     if output is None:
         sys.stdout.write(render_case(result, str(source)))
     else:
-        write_case(result, output, source=str(source), overwrite=force)
+        write_case(result, output, source=str(source), overwrite=force, inputs=(source,))
         typer.echo(f"wrote {output}", err=True)
     typer.echo(f"imported: {counts}", err=True)
     missing = result.missing

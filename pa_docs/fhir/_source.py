@@ -7,12 +7,13 @@ Bad input a user can fix (unreadable JSON, not FHIR, an unsupported Bundle type)
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .._files import parse_json, read_text
+from .._limits import MAX_DATA_BYTES
 from ..errors import InputError
 
 BUNDLE_TYPES = ("transaction", "collection", "searchset", "document")
@@ -54,12 +55,7 @@ def read_source(source: str | Path) -> SourceRead:
 
 
 def _text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason})", file=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=path) from None
+    return read_text(path, InputError, MAX_DATA_BYTES, encoding="utf-8-sig")
 
 
 def _read_file(path: Path) -> Iterator[RawResource]:
@@ -74,27 +70,21 @@ def _read_file(path: Path) -> Iterator[RawResource]:
     if not stripped:
         raise InputError("the file is empty", file=path)
     try:
-        data = json.loads(stripped)
-    except json.JSONDecodeError:
+        data = _parse(stripped, path, None)
+    except InputError:
         # a .json file may still be newline-delimited
         lines = [ln for ln in stripped.splitlines() if ln.strip()]
-        if len(lines) > 1 and lines[0].lstrip().startswith("{"):
-            for n, line in enumerate(text.splitlines(), start=1):
-                if line.strip():
-                    yield from _expand(_parse(line, path, n), path, f"{path.name}:{n}", n)
-            return
-        data = _parse(stripped, path, None)
+        if not (len(lines) > 1 and lines[0].lstrip().startswith("{")):
+            raise
+        for n, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                yield from _expand(_parse(line, path, n), path, f"{path.name}:{n}", n)
+        return
     yield from _expand(data, path, path.name, None)
 
 
 def _parse(text: str, path: Path, line: int | None) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        where = line if line is not None else exc.lineno
-        raise InputError(
-            f"not valid JSON: {exc.msg} (column {exc.colno})", file=path, line=where
-        ) from None
+    return parse_json(text, path, InputError, line)
 
 
 def _expand(data: Any, path: Path, origin: str, line: int | None) -> Iterator[RawResource]:

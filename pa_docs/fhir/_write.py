@@ -4,21 +4,22 @@ still to be filled in, then the case in the field order of the case model.
 The text is deterministic. Required values the chart lacks are written as ``FILL-IN`` with a
 comment, so the file does not load until they are filled in; optional values a policy may ask for
 (a treatment's outcome, a sleep test's event count) are suggested as comment lines. The file is
-written atomically (temporary file, then rename) with mode 0600: it holds health information.
+written atomically with mode 0600 (``pa_docs._files``): it holds health information.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
+import re
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel
 
+from .._files import check_target, write_atomic
 from ..case import Case
 from ..errors import InputError
 from ._import import ImportResult, ToFill
@@ -34,6 +35,9 @@ def _scalar(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, int | float):
         return repr(value)
+    if _BREAKS.search(str(value)):  # double-quoted, every break and control escaped
+        escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
+        return '"' + _BREAKS.sub(lambda m: f"\\u{ord(m.group()):04x}", escaped) + '"'
     text = yaml.safe_dump(str(value), allow_unicode=True, width=10**9, default_flow_style=True)
     return text.removesuffix("\n").removesuffix("\n...").strip()
 
@@ -77,20 +81,24 @@ def _mapping(
         fill = fills.get(f"{path}.{key}")
         if isinstance(value, list):
             text = f"[{', '.join(_scalar(v) for v in value)}]"
-        elif isinstance(value, str) and "\n" in value:
+        elif (
+            isinstance(value, str)
+            and "\n" in value
+            and _BREAKS.sub("", value) == value.replace("\n", "")
+        ):  # a block of plain lines; any other break or control is quoted by the YAML library
             body = textwrap.indent(value.rstrip("\n"), indent + "  ")
             lines.append(f"{lead}{key}: |\n{body}")
             lead = indent
             continue
         else:
             text = _scalar(value)
-        comment = f"  # TO FILL: {fill.what}" if fill and value == FILL else ""
+        comment = f"  # TO FILL: {one_line(fill.what)}" if fill and value == FILL else ""
         lines.append(f"{lead}{key}: {text}{comment}")
         lead = indent
     for f in fills.values():  # optional fields suggested as comments
         prefix, _, name = f.path.rpartition(".")
         if prefix == path and not f.required and name not in data:
-            lines.append(f"{indent}# {name}: TO FILL if known: {f.what}")
+            lines.append(f"{indent}# {name}: TO FILL if known: {one_line(f.what)}")
     return lines
 
 
@@ -121,9 +129,20 @@ def render_case(result: ImportResult, source: str | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
+# Characters YAML (1.1) or a reader takes for a line break, and other controls: text from the
+# chart written into a comment must not start a new line of YAML (U+2028 in a display name would
+# add a field to the case).
+_BREAKS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` for a YAML comment: every line break and control character becomes a space."""
+    return _BREAKS.sub(" ", text)
+
+
 def _wrap(text: str, lead: str = "#   - ") -> list[str]:
     return textwrap.wrap(
-        text,
+        one_line(text),
         width=100,
         initial_indent=lead,
         subsequent_indent="#     ",
@@ -137,9 +156,9 @@ def _header(result: ImportResult, source: str | None) -> list[str]:
     read = ", ".join(f"{n} {k}" for k, n in result.read.items())
     lines = ["# Case imported from a FHIR R4 record by `pa-docs import-fhir`."]
     if source:
-        lines.append(f"# Source: {source}")
+        lines.append(f"# Source: {one_line(source)}")
     if result.patient:
-        lines.append(f"# Patient: Patient/{result.patient}")
+        lines.append(f"# Patient: Patient/{one_line(result.patient)}")
     lines += _wrap(f"Imported: {counts}.", "# ")
     lines += _wrap(f"From: {read}.", "#   ")
     lines += ["# Each imported item names the resource it came from in `fhir_ref`."]
@@ -177,28 +196,22 @@ def _header(result: ImportResult, source: str | None) -> list[str]:
 
 
 def write_case(
-    result: ImportResult, path: str | Path, *, source: str | None = None, overwrite: bool = False
+    result: ImportResult,
+    path: str | Path,
+    *,
+    source: str | None = None,
+    overwrite: bool = False,
+    inputs: Sequence[str | Path] = (),
 ) -> Path:
-    """Write the case file atomically with mode 0600; an existing file is kept unless
-    ``overwrite`` (it may hold what the specialist already filled in)."""
-    target = Path(path)
+    """Write the case file atomically with mode 0600 (``pa_docs._files.write_atomic``); an
+    existing file is kept unless ``overwrite`` (it may hold what the specialist already filled
+    in), and ``inputs`` (the FHIR source) are never overwritten."""
+    target = check_target(path, inputs)
     if target.exists() and not overwrite:
         raise InputError(
             "the file exists; choose another name or overwrite it (--force)", file=target
         )
-    text = render_case(result, source)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise InputError("the output folder does not exist", file=target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return write_atomic(target, render_case(result, source).encode("utf-8"), inputs=inputs)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from .._limits import check_date
 from ..errors import InputError
 
 if TYPE_CHECKING:
@@ -85,9 +86,10 @@ def _date(value: str | None, option: str) -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"{value!r} is not a date (YYYY-MM-DD)", field=option) from None
+        return check_date(dt.date.fromisoformat(value))
+    except ValueError as exc:
+        what = str(exc) if "outside" in str(exc) else f"{value!r} is not a date (YYYY-MM-DD)"
+        raise InputError(what, field=option) from None
 
 
 def _today(value: str | None, option: str = "--date") -> dt.date:
@@ -105,7 +107,9 @@ def _say(message: str) -> None:
 
 
 def _dump(data: Any) -> None:
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    from .._console import json_text
+
+    typer.echo(json_text(data))
 
 
 @log_app.command()
@@ -124,10 +128,9 @@ def submit(
     from ..case import load_case
 
     c = load_case(case)
+    on = _today(date)
     with _open(db, user) as log:
-        state = log.submit(
-            c, method=method.value, on=_today(date), confirmation=confirmation, owner=owner
-        )
+        state = log.submit(c, method=method.value, on=on, confirmation=confirmation, owner=owner)
     _say(
         f"{state.case_id}: submitted {state.submitted_on}; follow up {state.follow_up_on}, "
         f"escalate {state.escalate_on}"
@@ -153,14 +156,16 @@ def decision(
     from ..appeal import load_denial
 
     d = load_denial(denial, case_id) if denial else None
+    on = _date(date, "--date") or (None if d else dt.date.today())
+    start, through = _date(valid_from, "--valid-from"), _date(valid_through, "--valid-through")
     with _open(db, user, must_exist=True) as log:
         state = log.decide(
             case_id,
             outcome.value,
-            on=_date(date, "--date") or (None if d else dt.date.today()),
+            on=on,
             auth_number=auth_number,
-            valid_from=_date(valid_from, "--valid-from"),
-            valid_through=_date(valid_through, "--valid-through"),
+            valid_from=start,
+            valid_through=through,
             denial=d,
         )
     extra = f"; appeal by {state.appeal_deadline}" if state.appeal_deadline else ""
@@ -178,8 +183,9 @@ def appeal(
     user: User = None,
 ) -> None:
     """Record that an appeal of a denied case was filed."""
+    on = _today(date)
     with _open(db, user, must_exist=True) as log:
-        state = log.appeal(case_id, level=level, on=_today(date))
+        state = log.appeal(case_id, level=level, on=on)
     _say(f"{state.case_id}: level {level} appeal filed {state.status_on}")
 
 
@@ -197,14 +203,16 @@ def appeal_outcome(
     user: User = None,
 ) -> None:
     """Record the outcome of the case's open appeal."""
+    on = _today(date)
+    start, through = _date(valid_from, "--valid-from"), _date(valid_through, "--valid-through")
     with _open(db, user, must_exist=True) as log:
         state = log.appeal_outcome(
             case_id,
             outcome.value,
-            on=_today(date),
+            on=on,
             auth_number=auth_number,
-            valid_from=_date(valid_from, "--valid-from"),
-            valid_through=_date(valid_through, "--valid-through"),
+            valid_from=start,
+            valid_through=through,
         )
     extra = f"; next level by {state.appeal_deadline}" if state.appeal_deadline else ""
     _say(f"{state.case_id}: appeal {outcome.value}, case {state.status}{extra}")
@@ -293,15 +301,21 @@ def export_csv(
     db: Db = None,
 ) -> None:
     """Write every case as one spreadsheet row (the documented column layout)."""
+    import io
+
+    from .._files import check_target, write_atomic
     from ._csv import export_csv as write
 
+    if output is not None:
+        check_target(output)
     with _open(db, must_exist=True) as log:
         cases = log.all_cases()
     if output is None:
         write(cases, sys.stdout)
         return
-    with output.open("w", encoding="utf-8", newline="") as f:
-        n = write(cases, f)
+    buf = io.StringIO(newline="")
+    n = write(cases, buf)
+    write_atomic(output, buf.getvalue().encode("utf-8"))  # 0600: the sheet holds PHI
     typer.echo(f"exported {n} case(s) to {output}", err=True)
 
 
@@ -325,6 +339,7 @@ def kpi_command(
     db: Db = None,
 ) -> None:
     """The four PA KPIs, overall, per payer and per owner (all recorded cases by default)."""
+    from .._files import check_target, write_atomic
     from . import _output
     from ._html import render_kpi_html
     from ._kpi import compute_kpis
@@ -332,6 +347,8 @@ def kpi_command(
     start, end = _date(period_from, "--from"), _date(period_to, "--to")
     if start and end and end < start:
         raise InputError(f"--to {end} is before --from {start}", field="--to")
+    if output is not None:
+        check_target(output)
     with _open(db, must_exist=True) as log:
         report = compute_kpis(
             log.all_cases(), period_from=start, period_to=end, team_cost=team_cost
@@ -351,5 +368,5 @@ def kpi_command(
     if output is None:
         typer.echo(text)
     else:
-        output.write_text(text + "\n", encoding="utf-8")
+        write_atomic(output, (text + "\n").encode("utf-8"))  # 0600: per-owner figures
         typer.echo(f"wrote {output}", err=True)

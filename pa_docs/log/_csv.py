@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
+from .._files import read_text
+from .._limits import MAX_DATA_BYTES, MAX_LINE, check_date, check_identifier, check_text
 from ..case._model import LineOfBusiness
 from ..errors import InputError, Problem
 from ._dates import ESCALATE_DAYS, FOLLOW_UP_DAYS, add_business_days
@@ -40,8 +42,19 @@ _CHOICES = {
 _US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula (``=HYPERLINK(...)``, ``+SUM(...)``, ``@``,
+    ``-2+3``, a leading tab or carriage return) prefixed with ``'`` so it is shown as text, as
+    OWASP advises for CSV exports; import takes the ``'`` off again."""
+    return f"'{cell}" if cell.startswith(_FORMULA) else cell
+
+
 def export_csv(cases: Iterable[CaseState], out: TextIO) -> int:
-    """Write one row per case (its latest appeal in the appeal columns); returns the row count."""
+    """Write one row per case (its latest appeal in the appeal columns); returns the row count.
+    No cell can run as a formula in a spreadsheet (see :func:`neutralise`)."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     n = 0
@@ -52,7 +65,10 @@ def export_csv(cases: Iterable[CaseState], out: TextIO) -> int:
             values.update(zip(_APPEAL, (a.level, a.filed_on, a.outcome, a.outcome_on), strict=True))
         row = [values.get(col) for col in COLUMNS]
         writer.writerow(
-            ["" if v is None else v.isoformat() if isinstance(v, dt.date) else v for v in row]
+            [
+                "" if v is None else v.isoformat() if isinstance(v, dt.date) else neutralise(str(v))
+                for v in row
+            ]
         )
         n += 1
     return n
@@ -71,8 +87,20 @@ class _Row:
 
     def text(self, column: str) -> str | None:
         value = self.raw.get(column) or None
+        if value is not None and value.startswith("'") and value[1:].startswith(_FORMULA):
+            value = value[1:]  # a cell pa-docs (or a careful user) neutralised on export
         if value is None and column in REQUIRED:
             self.bad(column, "required, and empty")
+        if value is not None:
+            try:
+                if column == "case_id":
+                    check_identifier(value)
+                else:
+                    check_text(value, multiline=False, max_length=MAX_LINE)
+            except ValueError as exc:
+                got = "" if column == "case_id" else f" (got {value[:60]!r})"
+                self.bad(column, f"{exc}{got}")
+                return None
         if value is not None and column in _CHOICES:
             value = value.lower()
             if value not in _CHOICES[column]:
@@ -85,11 +113,15 @@ class _Row:
             return None
         us = _US_DATE.fullmatch(value)
         try:
-            if us:
-                return dt.date(int(us[3]), int(us[1]), int(us[2]))
-            return dt.date.fromisoformat(value)
+            day = dt.date(int(us[3]), int(us[1]), int(us[2])) if us else None
+            day = day or dt.date.fromisoformat(value)
         except ValueError:
             self.bad(column, f"{value!r} is not a date (2026-03-05 or 3/5/2026)")
+            return None
+        try:
+            return check_date(day)
+        except ValueError as exc:
+            self.bad(column, str(exc))
             return None
 
     def level(self) -> int | None:
@@ -155,13 +187,15 @@ def read_csv(path: str | Path) -> CsvRows:
     """Read a spreadsheet; a missing file or a bad header raises ``InputError``, bad rows are
     returned as problems."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("file not found", file=p) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read as UTF-8 text: {exc}", file=p) from None
+    text = read_text(p, InputError, MAX_DATA_BYTES, encoding="utf-8-sig")
     reader = csv.DictReader(text.splitlines(keepends=True))
+    try:
+        return _read_rows(reader, p)
+    except csv.Error as exc:  # a field over the csv module's size limit, a stray quote, ...
+        raise InputError(f"not a readable CSV file: {exc}", file=p, line=reader.line_num) from None
+
+
+def _read_rows(reader: csv.DictReader[str], p: Path) -> CsvRows:
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED if c not in header]
     if missing:

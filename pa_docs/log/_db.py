@@ -7,7 +7,9 @@ other instead of failing. PostgreSQL is used for any target starting with ``post
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,13 +40,25 @@ def is_postgres(target: str) -> bool:
     return target.startswith("postgresql")
 
 
-def _sqlite_engine(path: Path) -> sa.Engine:
+def _sqlite_engine(path: Path, create: bool = True) -> sa.Engine:
     if path.is_dir():
         raise InputError(
             "is a folder, expected a log file (SQLite) or a postgresql:// URL", file=path
         )
     if not path.parent.exists():
         raise InputError(f"folder {path.parent} does not exist", file=path)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:  # a new log holds PHI: readable by its owner only
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_CLOEXEC, 0o600))
+    else:
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError("not a regular file: expected a log file (SQLite)", file=path)
+        if st.st_size:
+            _probe(path)
+        elif not create:
+            raise InputError("not a pa-docs case log (an empty file)", file=path)
     engine = sa.create_engine(
         f"sqlite+pysqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_S}
     )
@@ -66,8 +80,49 @@ def _sqlite_engine(path: Path) -> sa.Engine:
     return engine
 
 
-def create_engine(target: str) -> sa.Engine:
-    """An engine for a SQLite path or a PostgreSQL URL (``postgresql+psycopg://...``)."""
+def _probe(path: Path) -> None:
+    """Look at an existing SQLite file read-only before pa-docs opens it for writing (which
+    would set its journal mode): it must be a pa-docs log this pa-docs knows, or an empty
+    database."""
+    import sqlite3
+    from urllib.parse import quote
+
+    try:
+        with contextlib.closing(
+            sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
+        ) as conn:
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            rev = None
+            if "alembic_version" in names:
+                rev = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError as exc:
+        text = str(exc)
+        if "file is not a database" in text:
+            text = "not a SQLite database (or a damaged one)"
+        raise InputError(f"cannot use the log: {text}", file=path) from None
+    _check_revision(rev[0] if rev else None, names - {"alembic_version"}, str(path), True)
+
+
+def _check_revision(rev: str | None, tables: set[str], where: str, create: bool) -> None:
+    if rev == _schema.HEAD:
+        return
+    if rev is None:
+        if tables:
+            raise InputError(
+                f"not a pa-docs case log (it holds the tables {', '.join(sorted(tables)[:5])})",
+                file=where,
+            )
+        if not create:
+            raise InputError("not a pa-docs case log (an empty database)", file=where)
+    elif rev not in _revisions():
+        raise InputError(
+            f"the log was written by a newer pa-docs (schema {rev}); update pa-docs", file=where
+        )
+
+
+def create_engine(target: str, *, create: bool = True) -> sa.Engine:
+    """An engine for a SQLite path or a PostgreSQL URL (``postgresql+psycopg://...``); with
+    ``create`` false, an empty SQLite file is refused rather than made a log."""
     if is_postgres(target):
         if target.startswith("postgresql://"):
             target = "postgresql+psycopg://" + target.removeprefix("postgresql://")
@@ -75,14 +130,19 @@ def create_engine(target: str) -> sa.Engine:
             return sa.create_engine(target, pool_pre_ping=False)
         except (sa.exc.ArgumentError, ImportError) as exc:
             raise InputError(f"cannot use this PostgreSQL URL: {exc}", field="--db") from None
-    return _sqlite_engine(Path(target))
+    return _sqlite_engine(Path(target), create)
 
 
-def migrate(engine: sa.Engine) -> None:
-    """Bring the log's schema to the newest revision (creating it in an empty database)."""
+def migrate(engine: sa.Engine, *, create: bool = True) -> None:
+    """Bring the log's schema to the newest revision, creating it in an empty database when
+    ``create``. A database holding other tables, or a schema newer than this pa-docs knows, is
+    an input error: pa-docs never writes tables into a file that is not its log."""
     with engine.begin() as conn:
-        if _revision(conn) == _schema.HEAD:
+        rev = _revision(conn)
+        if rev == _schema.HEAD:
             return
+        tables = set(sa.inspect(conn).get_table_names()) if rev is None else set()
+        _check_revision(rev, tables, name_of(engine), create)
         from alembic import command
         from alembic.config import Config
 
@@ -93,18 +153,49 @@ def migrate(engine: sa.Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+def _revisions() -> set[str]:
+    """The schema revisions this pa-docs knows (one migration file each, named by revision)."""
+    return {
+        p.name.split("_", 1)[0]
+        for p in (Path(__file__).parent / "migrations").glob("versions/*_*.py")
+    }
+
+
 def _revision(conn: sa.Connection) -> str | None:
     if not sa.inspect(conn).has_table("alembic_version"):
         return None
     return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
 
 
+def log_error(exc: sa.exc.DatabaseError, target: str) -> InputError:
+    """The input error for a log pa-docs cannot use: its first line, password masked."""
+    text = str(exc.orig).strip() or type(exc.orig).__name__
+    first = text.splitlines()[0]
+    if "file is not a database" in first:
+        first = "not a SQLite database (or a damaged one)"
+    if is_postgres(target):
+        target = sa.engine.make_url(target).render_as_string(hide_password=True)
+    return InputError(f"cannot use the log: {first}", file=target)
+
+
 @contextmanager
 def transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
-    """One command, one transaction: all its changes are committed together or not at all."""
-    with engine.begin() as conn:
-        yield conn
-        stall = os.environ.get(STALL_ENV)
-        if stall:
-            Path(stall).write_text("stalled before commit\n", encoding="utf-8")
-            time.sleep(3600)
+    """One command, one transaction: all its changes are committed together or not at all. A
+    log that cannot be written (read-only, locked too long, damaged) is an input error."""
+    try:
+        with engine.begin() as conn:
+            yield conn
+            stall = os.environ.get(STALL_ENV)
+            if stall:
+                Path(stall).write_text("stalled before commit\n", encoding="utf-8")
+                time.sleep(3600)
+    except (sa.exc.OperationalError, sa.exc.InternalError) as exc:
+        raise log_error(exc, name_of(engine)) from None
+
+
+def name_of(engine: sa.Engine) -> str:
+    """The log as a user named it: the SQLite file, or the URL with its password hidden."""
+    url = engine.url
+    if url.drivername.startswith("sqlite"):
+        return url.database or ""
+    return url.render_as_string(hide_password=True)

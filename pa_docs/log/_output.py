@@ -9,6 +9,7 @@ from typing import Any
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 
+from .._console import printable
 from ._kpi import Kpi, KpiReport
 from ._model import CaseState, Event, WorkItem
 
@@ -38,11 +39,13 @@ def due_json(items: list[WorkItem], as_of: dt.date) -> dict[str, Any]:
 
 
 def _s(v: object) -> str:
-    return "" if v is None else str(v)
+    """A value for a table cell: shown, never acted on (no escape sequence reaches the
+    terminal)."""
+    return "" if v is None else printable(str(v))
 
 
 def show_table(case: CaseState, history: list[Event]) -> RenderableType:
-    state = Table(title=f"Case {case.case_id}", show_header=False, title_justify="left")
+    state = Table(title=f"Case {_s(case.case_id)}", show_header=False, title_justify="left")
     state.add_column(style="bold")
     state.add_column()
     rows = [
@@ -69,7 +72,7 @@ def show_table(case: CaseState, history: list[Event]) -> RenderableType:
     for col in ("when (UTC)", "who", "what", ""):
         hist.add_column(col)
     for e in history:
-        hist.add_row(e.at.strftime("%Y-%m-%d %H:%M:%S"), e.who, e.kind, e.summary())
+        hist.add_row(e.at.strftime("%Y-%m-%d %H:%M:%S"), _s(e.who), _s(e.kind), _s(e.summary()))
     return Group(state, hist)
 
 
@@ -82,7 +85,13 @@ def due_table(items: list[WorkItem], as_of: dt.date) -> RenderableType:
             "today" if i.days == 0 else f"{-i.days} d overdue" if i.days < 0 else f"in {i.days} d"
         )
         t.add_row(
-            str(i.due_on), when, i.case_id, i.payer, _s(i.owner), i.kind.replace("_", " "), i.action
+            str(i.due_on),
+            when,
+            _s(i.case_id),
+            _s(i.payer),
+            _s(i.owner),
+            _s(i.kind.replace("_", " ")),
+            _s(i.action),
         )
     return t
 
@@ -111,7 +120,7 @@ def kpi_table(report: KpiReport) -> RenderableType:
             else (f"{k.turnaround_mean_days:g} / {k.turnaround_median_days:g}")
         )
         t.add_row(
-            name,
+            _s(name),
             str(k.submissions),
             f"{_pct(k.first_pass_approval_rate)} ({k.first_pass_approved}/{k.decided})",
             tat,
@@ -128,4 +137,4 @@ def kpi_table(report: KpiReport) -> RenderableType:
 
 
 def print_renderable(renderable: RenderableType) -> None:
-    Console().print(renderable)
+    Console(markup=False, emoji=False, highlight=False).print(renderable)

@@ -69,13 +69,15 @@ class CaseLog:
                 f"or name the log with --db or ${_db.ENV_DB}",
                 file=target,
             )
-        engine = _db.create_engine(target)
+        engine = _db.create_engine(target, create=not must_exist)
         try:
-            _db.migrate(engine)
-        except sa.exc.OperationalError as exc:
+            _db.migrate(engine, create=not must_exist)
+        except sa.exc.DatabaseError as exc:  # not SQLite, corrupt, read-only, unreachable
             engine.dispose()
-            first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else exc
-            raise InputError(f"cannot open the log: {first}", file=target) from None
+            raise _db.log_error(exc, target) from None
+        except BaseException:
+            engine.dispose()
+            raise
         return cls(engine, current_user(user))
 
     def close(self) -> None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
+from .._limits import MAX_NOTE, InputModel
 from ..kinds import LEAF_KINDS, Rule
 
 if TYPE_CHECKING:
@@ -21,9 +22,13 @@ else:
     Kind = Literal[LEAF_KINDS]
 
 
-class _Model(BaseModel):
+class _Model(InputModel):
     model_config = ConfigDict(
-        extra="forbid", frozen=True, coerce_numbers_to_str=True, use_attribute_docstrings=True
+        extra="forbid",
+        frozen=True,
+        coerce_numbers_to_str=True,
+        use_attribute_docstrings=True,
+        str_max_length=MAX_NOTE,  # a payer's wording may run long
     )
 
 

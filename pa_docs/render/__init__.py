@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..documents import Document
 from ..errors import InputError
-from ._write import write_atomic
+from ._write import check_target, write_atomic
 
 FORMATS = ("pdf", "docx", "html")
 
@@ -34,9 +35,13 @@ def render(doc: Document, format: str) -> bytes:
     return to_html(doc).encode("utf-8")
 
 
-def write(doc: Document, format: str, path: str | Path) -> Path:
-    """Render and write atomically, mode 0600."""
-    return write_atomic(path, render(doc, format))
+def write(
+    doc: Document, format: str, path: str | Path, *, inputs: Sequence[str | Path] = ()
+) -> Path:
+    """Render and write atomically, mode 0600, to a regular file that is none of ``inputs``
+    (the target is checked before the document is rendered)."""
+    check_target(path, inputs)
+    return write_atomic(path, render(doc, format), inputs=inputs)
 
 
-__all__ = ["FORMATS", "check_format", "render", "write", "write_atomic"]
+__all__ = ["FORMATS", "check_format", "check_target", "render", "write", "write_atomic"]

@@ -278,6 +278,14 @@ def _fixed_zip(data: bytes, day: dt.date) -> bytes:
     return out.getvalue()
 
 
+def _prop(text: str) -> str:
+    """A core property: DOCX allows 255 characters (cut at a word, with an ellipsis)."""
+    if len(text) <= 255:
+        return text
+    cut = text[:254].rsplit(" ", 1)[0] if " " in text[200:254] else text[:254]
+    return cut + "…"
+
+
 def to_docx(doc: Document) -> bytes:
     """The document as DOCX bytes."""
     d = _base(doc)
@@ -301,7 +309,7 @@ def to_docx(doc: Document) -> bytes:
     _header_footer(d, doc)
     when = dt.datetime(doc.date.year, doc.date.month, doc.date.day)
     cp = d.core_properties
-    cp.title, cp.author, cp.subject = doc.title, doc.author, doc.subject
+    cp.title, cp.author, cp.subject = (_prop(doc.title), _prop(doc.author), _prop(doc.subject))
     cp.created = cp.modified = cp.last_printed = when
     cp.last_modified_by, cp.revision, cp.comments = "pa-docs", 1, f"inputs sha256:{doc.digest}"
     buf = io.BytesIO()

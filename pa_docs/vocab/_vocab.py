@@ -31,6 +31,8 @@ class Test:
     loinc: tuple[str, ...]
     unit: str | None = None
     sleep_test: bool = False
+    min: float | None = None  # the values the test can give, in its unit
+    max: float | None = None
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,8 @@ def vocabulary() -> Vocabulary:
             tuple(v.get("loinc", [])),
             v.get("unit"),
             v.get("sleep_test", False),
+            v.get("min"),
+            v.get("max"),
         )
         for k, v in _read("tests.yaml").items()
     }

@@ -75,7 +75,7 @@ def test_a_failed_postgresql_connection_does_not_print_the_password(tmp_path: Pa
     pytest.importorskip("psycopg")
     url = "postgresql://bob:s3cret-pw@127.0.0.1:1/log"
     run = cli("log", "show", "X", "--db", url)
-    assert_input_error(run, "postgresql://bob:***@127.0.0.1:1/log", "cannot open the log")
+    assert_input_error(run, "postgresql://bob:***@127.0.0.1:1/log", "cannot use the log")
     assert "s3cret-pw" not in run.err and run.err.count("\n") == 1
 
 
