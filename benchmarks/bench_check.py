@@ -5,11 +5,13 @@ Run from the repository root:  python benchmarks/bench_check.py [--runs 10] [--s
 1. For each example in examples/, load the case and its policy once, then call ``check_case`` in
    a loop for about ``--seconds`` seconds on one core: checks per second.
 2. Cold start: the median wall time of ``pa-docs check examples/<x>.yaml`` as a whole new process
-   (``python -m pa_docs``), beside ``python -c "import pa_docs"`` and a bare ``python -c pass``.
+   (``python -m pa_docs``), beside ``python -c "import pa_docs"`` and a bare ``python -c pass``,
+   the commands taking turns.
    It also lists which heavy modules (renderers, FHIR models, the ICD-10 library, SQL) the check
    path imported: there must be none.
 
-Targets: at least 5,000 checks per second; a cold start under 0.35 s.
+Targets: at least 5,000 checks per second; a cold start of at most 0.20 s and at most 20 times
+``python -c pass`` on the same machine.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ from pa_docs.policy import load_policies, select_policy  # noqa: E402
 
 HEAVY = ("weasyprint", "docx", "fhir", "simple_icd_10_cm", "sqlalchemy", "alembic", "jinja2")
 CHECKS_TARGET = 5_000
-COLD_TARGET = 0.35
+COLD_TARGET = 0.20
+COLD_RATIO = 20
 
 
 def checks_per_second(path: Path, seconds: float) -> float:
@@ -50,24 +53,31 @@ def checks_per_second(path: Path, seconds: float) -> float:
 
 
 def _env() -> dict[str, str]:
-    env = dict(os.environ)
+    """The environment of a user's shell: no PYTHONSTARTUP, and bytecode written and read (an
+    installed package has its bytecode compiled; PYTHONDONTWRITEBYTECODE would time compiling)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONSTARTUP", NO_BYTECODE)}
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    env.pop("PYTHONSTARTUP", None)
     return env
 
 
-def wall(argv: list[str], runs: int) -> float:
-    """Median wall time of a fresh process (after one unmeasured run that warms the disk cache)."""
+NO_BYTECODE = "PYTHONDONTWRITEBYTECODE"
+
+
+def walls(commands: dict[str, list[str]], runs: int) -> dict[str, float]:
+    """Median wall time of each command as a fresh process, the commands taking turns (so a slow
+    spell of the shared machine falls on all of them alike), after one unmeasured round that
+    warms the disk cache and writes the bytecode."""
     env = _env()
-    times = []
+    times: dict[str, list[float]] = {k: [] for k in commands}
     for i in range(runs + 1):
-        start = time.perf_counter()
-        subprocess.run(
-            argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        if i:
-            times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for label, argv in commands.items():
+            start = time.perf_counter()
+            subprocess.run(
+                argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            if i:
+                times[label].append(time.perf_counter() - start)
+    return {k: statistics.median(v) for k, v in times.items()}
 
 
 def heavy_imports(example: Path) -> list[str]:
@@ -117,16 +127,17 @@ def main() -> int:
             [py, "-m", "pa_docs", "check", str(demo), "--format", "json"],
         ),
     ]
-    print(f"cold start, median of {args.runs} runs")
-    figures = {}
-    for label, argv in rows:
-        figures[label] = wall(argv, args.runs)
+    print(f"cold start, median of {args.runs} runs, taking turns")
+    figures = walls(dict(rows), args.runs)
+    for label, _ in rows:
         print(f"{label:<45} {figures[label]:>8.3f} s")
     cold = max(figures["pa-docs check (table)"], figures["pa-docs check --format json"])
-    print(f"{'pa-docs check, slower of the two':<45} {cold:>8.3f} s   (target < {COLD_TARGET} s)")
+    ratio = cold / figures["python -c pass"]
+    print(f"{'pa-docs check, slower of the two':<45} {cold:>8.3f} s   (target <= {COLD_TARGET} s)")
+    print(f"{'  ... over python -c pass':<45} {ratio:>8.1f} x   (target <= {COLD_RATIO} x)")
     heavy = heavy_imports(demo)
     print(f"heavy modules imported by the check path: {', '.join(heavy) or 'none'}")
-    ok = min(rates) >= CHECKS_TARGET and cold < COLD_TARGET and not heavy
+    ok = min(rates) >= CHECKS_TARGET and cold <= COLD_TARGET and ratio <= COLD_RATIO and not heavy
     return 0 if ok else 1
 
 

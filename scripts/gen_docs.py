@@ -163,6 +163,9 @@ def _type(annotation: Any) -> str:
 def _fields(model: Any, skip: tuple[str, ...] = ()) -> list[str]:
     import json
 
+    from pa_docs._fielddocs import field_docs
+
+    docs = field_docs(model)
     rows = ["| field | type | default | what it means |", "| --- | --- | --- | --- |"]
     for name, info in model.model_fields.items():
         if name in skip:
@@ -172,7 +175,7 @@ def _fields(model: Any, skip: tuple[str, ...] = ()) -> list[str]:
         else:
             value = info.get_default(call_default_factory=True)
             default = "" if value in (None, [], {}) else f"`{json.dumps(value)}`"
-        desc = _cell((info.description or "").replace("``", "`"))
+        desc = _cell((docs.get(name) or info.description or "").replace("``", "`"))
         rows.append(f"| `{info.alias or name}` | {_type(info.annotation)} | {default} | {desc} |")
     return rows
 

@@ -25,11 +25,10 @@ if TYPE_CHECKING:
 
 
 class Model(BaseModel):
-    """A closed, frozen model; a field's docstring is its description (shown in the docs)."""
+    """A closed, frozen model; a field's docstring is its description, shown in the docs (read by
+    ``pa_docs._fielddocs`` when they are written, not at import: see there)."""
 
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, coerce_numbers_to_str=True, use_attribute_docstrings=True
-    )
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
 
 OPS: dict[str, Callable[[float, float], bool]] = {

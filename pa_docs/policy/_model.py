@@ -23,11 +23,11 @@ else:
 
 
 class _Model(InputModel):
+    # field docstrings are read by pa_docs._fielddocs for the docs, not by pydantic at import
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
         coerce_numbers_to_str=True,
-        use_attribute_docstrings=True,
         str_max_length=MAX_NOTE,  # a payer's wording may run long
     )
 
