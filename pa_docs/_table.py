@@ -17,7 +17,7 @@ def verdict_table(out: Console, result: CheckResult) -> None:
     p = result.policy
     out.print(
         f"Case {result.case_id} · {result.request_type} request of {result.request_date} · "
-        f"policy {p.id} ({p.number or 'no number'}, {p.version_label})"
+        f"policy {p.id} ({', '.join(x for x in (p.number, p.version_label) if x) or 'no number'})"
     )
     t = Table(show_lines=True, expand=True)
     t.add_column("criterion", no_wrap=True)
@@ -51,16 +51,30 @@ def verdict_table(out: Console, result: CheckResult) -> None:
 
 def policy_view(out: Console, p: Policy) -> None:
     out.print(Text(f"{p.id} — {p.payer}", style="bold"))
-    out.print(f"{p.title}\nnumber: {p.number or '-'} · version: {p.version_label}\n{p.url}")
+    version = f" · {p.version_label}" if p.version_label else ""
+    effective = f" · effective {p.effective}" if p.effective else ""
+    out.print(
+        f"{p.title}\nnumber: {p.number or '-'}{version}{effective} · last reviewed "
+        f"{p.last_reviewed}\n{p.url}"
+    )
+    for d in p.documents:
+        v = f", version {d.version}" if d.version else ""
+        out.print(f"cites {d.label}{v}{f' ({d.title})' if d.title else ''}")
     if p.source_note:
         out.print(Text(p.source_note, style="italic"))
     for kind in p.request_types:
         t = Table(title=f"{kind} criteria", show_lines=True, expand=True)
         t.add_column("id", no_wrap=True)
         t.add_column("kind", no_wrap=True)
-        t.add_column("payer's wording", ratio=2)
-        t.add_column("citation", ratio=1)
+        t.add_column("wording (quoted: the payer's words)", ratio=2)
+        t.add_column("citation and source", ratio=1)
         for c in p.criteria(kind):
-            words = c.text + (f"\n[{c.convention.strip()}]" if c.convention else "")
-            t.add_row(c.id, c.kind, words, c.citation)
+            words = f"\u201c{c.text}\u201d" if c.quoted else c.text
+            if c.convention:
+                words += f"\n[{c.convention.strip()}]"
+            s = c.source
+            src = f"{c.citation}\n{s.provenance}, checked {s.checked}"
+            if s.via:
+                src += f"\nvia {s.via}"
+            t.add_row(c.id, c.kind, words, src)
         out.print(t)

@@ -8,6 +8,7 @@ Heavy modules (renderers, FHIR, the case log) are imported inside their commands
 
 from __future__ import annotations
 
+import copy
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -44,6 +45,9 @@ def _register_subcommands() -> None:
     app.command("batch")(batch_command)
     app.command("serve")(serve_command)
     app.add_typer(users_app, name="users")
+    from .authoring._cli import register
+
+    register(criteria_app, app)
 
 
 CaseArg = Annotated[Path, typer.Argument(help="The case file (YAML).", show_default=False)]
@@ -473,9 +477,36 @@ def criteria_validate(
 _register_subcommands()
 
 
+def _only(name: str) -> typer.Typer | None:
+    """A copy of ``app`` holding only its command (or group) ``name``; None when it has none.
+
+    Click builds every command's options from its signature before it runs one, and for the
+    whole app that takes longer than checking a case: a cold start builds only what it runs."""
+    for info in app.registered_commands:
+        callback = info.callback
+        called = info.name or (callback and typer.main.get_command_name(callback.__name__))
+        if called == name:
+            one = copy.copy(app)
+            one.registered_commands, one.registered_groups = [info], []
+            one.callback()(_group)  # stays a group: `pa-docs NAME ...` parses as before
+            return one
+    for group in app.registered_groups:
+        if group.name == name:
+            one = copy.copy(app)
+            one.registered_commands, one.registered_groups = [], [group]
+            return one
+    return None
+
+
+def _group() -> None:
+    """The group's callback in a one-command copy of the app: nothing to do."""
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code (the contract is in ``pa_docs._console``)."""
     from ._console import install_log_handler, run
 
     install_log_handler()
-    return run(lambda: app(args=argv, prog_name="pa-docs", standalone_mode=True))
+    args = sys.argv[1:] if argv is None else argv
+    runs = (_only(args[0]) if args and not args[0].startswith("-") else None) or app
+    return run(lambda: runs(args=args, prog_name="pa-docs", standalone_mode=True))

@@ -235,6 +235,7 @@ def policy_page() -> str:
     """docs/policy-format.md: every field of a policy file and every rule kind, from the models."""
     from pa_docs.kinds import MODULES, REGISTRY, Baseline, Condition, DrugMatch, Relative, Window
     from pa_docs.policy import AppliesTo, Criterion, Policy, SubmitTo
+    from pa_docs.policy._model import CitedDocument, Disqualify, Source
 
     out = [
         HEADER.format(source="the models in pa_docs/policy/_model.py and pa_docs/kinds/"),
@@ -261,10 +262,24 @@ def policy_page() -> str:
         _doc(SubmitTo) + "\n",
         *_fields(SubmitTo),
         "",
+        "### CitedDocument\n",
+        _doc(CitedDocument) + "\n",
+        *_fields(CitedDocument),
+        "",
+        "### Disqualify\n",
+        _doc(Disqualify) + "\n",
+        *_fields(Disqualify),
+        "",
         "## Criterion\n",
         _doc(Criterion) + "\n",
         *_fields(Criterion),
         "",
+        "### Source\n",
+        _doc(Source) + "\n",
+        *_fields(Source),
+        "",
+        "How documents use it, and how policies are tested and kept current: "
+        "[Writing and testing policies](policies.md).\n",
         "## Rule kinds\n",
         "A rule is a mapping whose `kind` key names its kind; every kind also takes a `label`, the "
         "few words that name it inside an `all_of` or `any_of`. What the verdicts mean, and how "

@@ -212,7 +212,8 @@ def test_medicare_reconsideration_is_addressed_to_the_qic():
     assert "Medicare number | 1EG4-TE5-MK73" in text
     assert "Decision appealed | Redetermination (MAC) decision of 2027-01-29" in text
     assert "Dear Reviewer," in text
-    assert "LCD L33718, initial coverage, criterion 2 (sleep test)" in text
+    # read only in secondary copies of the LCD: cited by its number alone, never quoted
+    assert "LCD L33718 — A Medicare-covered sleep test" in text
     assert "hypertension" in text  # the qualifying condition the redetermination missed
     assert "we will request the next level, ALJ hearing" in text
     assert "external review" not in text.lower() and "the plan's" not in text
@@ -331,7 +332,7 @@ def test_p2p_sheet_lists_the_weak_points():
     assert "initial therapy, criterion 2 — missing (see the weak points)" in text
     assert "Weak points" in text and "Reason 1, step-conventional (missing). To do:" in text
     # the gap's reason is said once (in the question), not three times
-    assert text.count("No trial of adalimumab") == 1
+    assert text.count("No trial of TNF inhibitor") == 1
 
 
 def test_p2p_sheet_when_late():

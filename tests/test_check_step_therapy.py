@@ -106,21 +106,35 @@ def test_samples_never_count(make_case: MakeCase, judge: Judge) -> None:
 
 
 @pytest.mark.parametrize(
-    ("contra", "expected"),
+    ("contra", "expected", "others"),
     [
-        (["methotrexate"], NOT_MET),  # one contraindication alone does not count for BCBSMS
-        (["methotrexate", "cyclosporine", "acitretin", "puva"], NOT_MET),
-        (["methotrexate", "cyclosporine", "acitretin", "PUVA", "nb-uvb"], MET),  # all five
+        # one contraindication alone counts only together with the others: missing, not not_met
+        (["methotrexate"], MISSING, "cyclosporine, acitretin, puva and narrowband uvb"),
+        (["methotrexate", "cyclosporine", "acitretin", "puva"], MISSING, "narrowband uvb"),
+        (["methotrexate", "cyclosporine", "acitretin", "PUVA", "nb-uvb"], MET, None),  # all five
     ],
 )
 def test_bcbsms_contraindication_to_all(
-    make_case: MakeCase, judge: Judge, contra: list[str], expected: Status
+    make_case: MakeCase, judge: Judge, contra: list[str], expected: Status, others: str | None
 ) -> None:
     txs = [_tx(d, None, outcome="contraindication") for d in contra]
     v = judge(make_case(treatments=txs), "bcbsms-biologics-psoriasis", "step-conventional")
     assert v.status is expected
-    if expected is NOT_MET:
-        assert v.action and "contraindications to all of them" in v.action
+    if others:
+        assert v.action and others in v.action and "failed trial" in v.action
+
+
+def test_bcbsms_contraindication_beside_a_failing_trial_is_not_met(
+    make_case: MakeCase, judge: Judge
+) -> None:
+    """A record that fails on its own is evidence against the criterion: not_met, even beside a
+    contraindication that would count only together with the others."""
+    txs = [
+        _tx("methotrexate", None, outcome="contraindication"),
+        _tx("cyclosporine", "2026-01-01", "2026-02-01", outcome="response"),
+    ]
+    v = judge(make_case(treatments=txs), "bcbsms-biologics-psoriasis", "step-conventional")
+    assert v.status is NOT_MET
 
 
 def test_bcbsms_phototherapy_failure_counts(make_case: MakeCase, judge: Judge) -> None:
@@ -266,7 +280,8 @@ def test_ad_prior_ad_biologic_is_enough(make_case: MakeCase, judge: Judge) -> No
     ("tx", "expected"),
     [
         (_tx("prednisone", "2026-01-01", "2026-01-15", outcome="inadequate_response"), MET),
-        (_tx("Imuran", None, outcome="contraindication"), MET),
+        # the payer's text: "or all immunosuppressants are contraindicated"
+        (_tx("Imuran", None, outcome="contraindication"), MISSING),
         (_tx("6-MP", "2025-01-01", "2025-02-01", outcome="intolerance"), MET),
         (
             _tx(

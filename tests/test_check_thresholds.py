@@ -195,7 +195,20 @@ def _oxy(test: str, value: float, context: str = "rest", **extra: Any) -> dict[s
         ([_oxy("spo2", 89), _oxy("hematocrit", 56.1)], {}, MET, "Group II"),
         ([_oxy("spo2", 89), _oxy("hematocrit", 56)], {}, MISSING, None),  # 56 is not > 56
         ([_oxy("spo2", 87, "exercise"), _oxy("spo2", 93)], {}, MET, "Group I, during exercise"),
-        ([_oxy("spo2", 87, "sleep"), _oxy("spo2", 89)], {}, MET, "Group I, during sleep"),
+        (
+            [_oxy("spo2", 87, "sleep", minutes_at_or_below=14), _oxy("spo2", 89)],
+            {},
+            MET,
+            "Group I, during sleep",
+        ),
+        (  # exactly 5 minutes at or below 88% is enough
+            [_oxy("spo2", 88, "sleep", minutes_at_or_below=5), _oxy("pao2", 56)],
+            {},
+            MET,
+            "Group I, during sleep",
+        ),
+        # overnight oximetry without the time at or below 88%: the specialist must document it
+        ([_oxy("spo2", 87, "sleep"), _oxy("spo2", 93)], {}, MISSING, None),
         ([_oxy("spo2", 87, "sleep")], {}, MISSING, None),  # no awake resting result
     ],
 )

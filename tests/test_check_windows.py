@@ -179,10 +179,11 @@ def test_pap_face_to_face_before_the_sleep_test(
     assert judge(case, "medicare-pap-osa", "face-to-face").status is expected
 
 
-def test_pap_office_visit_is_not_a_face_to_face(make_case: MakeCase, judge: Judge) -> None:
+def test_pap_office_visit_is_a_face_to_face(make_case: MakeCase, judge: Judge) -> None:
+    """The sheet: an in-person office visit is a face-to-face evaluation."""
     case = make_case(
         request_date="2026-11-20",
         labs=[{"test": "psg", "value": 20, "events": 140, "date": "2026-11-10"}],
         encounters=[{"type": "office_visit", "date": "2026-11-01"}],
     )
-    assert judge(case, "medicare-pap-osa", "face-to-face").status is MISSING
+    assert judge(case, "medicare-pap-osa", "face-to-face").status is MET

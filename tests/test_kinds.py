@@ -50,7 +50,7 @@ def test_every_shipped_kind_is_a_leaf_or_a_composition() -> None:
 CRITERION = {
     "id": "tb",
     "text": "A negative TB test within 12 months.",
-    "citation": "test",
+    "source": {"provenance": "summary", "checked": "2026-12-02"},
     "rule": {"kind": "lab", "tests": ["tb_igra"], "result": "negative"},
 }
 

@@ -146,7 +146,7 @@ def test_no_band_is_invented() -> None:
 def test_the_ra_letter_reads_das28_as_high_activity_under_the_severity_criterion() -> None:
     text = text_of(build("letter", example("ra-infliximab-aetna")))
     criterion = text[text.index("1. Diagnosis of moderately to severely active rheumatoid") :]
-    criterion = criterion[: criterion.index("2. Rheumatoid factor")]
+    criterion = criterion[: criterion.index("2. \u201cmember be tested")]
     assert "DAS28-CRP 5.6 on 2026-10-06: high disease activity" in criterion
     assert "CRP 24.1 mg/L on 2026-10-06" in criterion
     assert "DAS28-CRP 5.6 on 2026-10-06, which is high disease activity" in text  # the summary

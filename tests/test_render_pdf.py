@@ -54,7 +54,9 @@ def test_every_page_has_page_x_of_y_and_the_footer(name: str, packets: dict[str,
     assert n >= 4  # cover, letter, crosswalk, evidence
     for i, page in enumerate(pages, 1):
         assert f"Page {i} of {n}" in page
-        assert f"policy {policy.id} ({policy.version_label})" in page
+        version = f" ({policy.version_label})" if policy.version_label else ""
+        assert f"policy {policy.id}{version} ·" in page
+        assert "version not stated" not in page
         assert case.patient.name in page and case.patient.member_id in page
         assert "sha256:" in page
 
@@ -214,5 +216,8 @@ def test_a_draft_shows_the_notes_for_the_practice(tmp_path: Path) -> None:
     data = case_data("ra-infliximab-aetna")
     data["labs"] = [lab for lab in data["labs"] if lab["test"] != "tb_igra"]
     text = pdf_text(render("packet", write_case(tmp_path, data), "pdf", draft=True))
-    assert "Source note (draft only)" in text and "Secondary source: verify" in text
+    assert (
+        "Source note (draft only)" in text
+        and "secondary summary of the policy: verify against the current policy" in text
+    )
     assert "addresses each of its criteria" in text and "meets each of its criteria" not in text

@@ -30,7 +30,8 @@ class CriterionAnswer:
     kind: str
     text: str
     citation: str
-    source_note: str | None
+    provenance: str
+    quoted: bool
     status: Status
     reason: str
     action: str | None
@@ -123,7 +124,7 @@ class AppealPlan:
 def _answer(v: Verdict) -> CriterionAnswer:
     c = v.criterion
     return CriterionAnswer(
-        c.id, c.kind, c.text, c.citation, c.source_note or None,
+        c.id, c.kind, c.text, c.citation, c.provenance, c.quoted,
         v.status, v.reason, v.action, list(v.evidence),
     )  # fmt: skip
 

@@ -222,6 +222,12 @@ class Lab(_Model):
     unit: str | None = None
     date: Date
     events: int | None = Field(default=None, ge=0)
+    minutes_at_or_below: float | None = Field(
+        default=None,
+        ge=0,
+        description="Minutes spent at or below the qualifying value during the test (overnight "
+        "oximetry: the time at or below 88% SpO2).",
+    )
     context: Literal["rest", "exercise", "sleep"] | None = None
     performed_by: Literal["practitioner", "lab", "supplier"] | None = None
     evaluated_by_treating_practitioner: bool | None = None

@@ -8,9 +8,12 @@ from ..policy import Policy
 from ._verdict import CheckResult, Verdict
 
 
-def check_case(case: Case, policy: Policy) -> CheckResult:
-    """Check ``case`` against the criteria of ``policy`` for the case's request type."""
-    ctx = Context(case, policy.disqualify_performed_by)
+def check_case(case: Case, policy: Policy, *, time_of_need_days: int = 30) -> CheckResult:
+    """Check ``case`` against the criteria of ``policy`` for the case's request type.
+
+    ``time_of_need_days`` is the practice's recency convention for tests that must reflect the
+    time of need (the policy gives no number)."""
+    ctx = Context(case, policy.disqualifier(), time_of_need_days=time_of_need_days)
     verdicts = []
     for c in policy.criteria(case.request.type):
         r = c.rule.judge(ctx)

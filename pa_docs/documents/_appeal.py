@@ -163,7 +163,9 @@ def appeal_context(plan: AppealPlan, attachments: list[str] | None = None) -> di
                 {
                     "id": c.id,
                     "text": c.text,
+                    "wording": f"\u201c{' '.join(c.text.split())}\u201d" if c.quoted else c.text,
                     "citation": c.citation,
+                    "secondary": c.provenance == "summary",
                     "status": c.status.value.replace("_", " "),
                     "met": c.met,
                     "reason": why,

@@ -121,8 +121,8 @@ def build(
     blocks = parse(render_template(markup_env(templates), template, ctx))
     p = case.patient
     footer = (
-        f"{p.name} · born {p.birth_date.isoformat()} · member {p.member_id} · policy {policy.id} "
-        f"({policy.version_label}) · inputs sha256:{digest}"
+        f"{p.name} · born {p.birth_date.isoformat()} · member {p.member_id} · policy {policy.id}"
+        f"{f' ({policy.version_label})' if policy.version_label else ''} · inputs sha256:{digest}"
     )
     asset_dirs = template_dirs(templates) + ([profile.folder] if profile.folder else [])
     return Document(

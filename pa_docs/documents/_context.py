@@ -13,7 +13,7 @@ from typing import Any
 
 from ..case import Case
 from ..check import CheckResult, Status
-from ..policy import Policy, SubmitTo
+from ..policy import Criterion, Policy, SubmitTo
 from ..vocab import vocabulary
 from . import _clinical
 from ._profile import Profile, Signer
@@ -71,6 +71,13 @@ def _section(ref: str) -> str | None:
     return _SECTIONS.get(ref.partition("[")[0])
 
 
+def wording(c: Criterion) -> str:
+    """A criterion's text as documents print it: in quotation marks only when it is the payer's
+    own words (provenance payer, verbatim); a paraphrase or a summary's wording stands bare."""
+    text = " ".join(c.text.split())
+    return f"\u201c{text}\u201d" if c.quoted else text
+
+
 def verdicts(case: Case, result: CheckResult) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for n, v in enumerate(result.verdicts, 1):
@@ -82,8 +89,11 @@ def verdicts(case: Case, result: CheckResult) -> list[dict[str, Any]]:
                 "kind": c.kind,
                 "text": c.text,
                 "citation": c.citation,
+                "wording": wording(c),
+                "quoted": c.quoted,
+                "provenance": c.provenance,
                 "convention": c.convention,
-                "secondary": bool(c.source_note and "[S]" in c.source_note),
+                "secondary": c.provenance == "summary",
                 "status": v.status.value,
                 "met": v.status is Status.met,
                 "reason": _clinical.name_classes(v.reason, list(case.treatments)),
@@ -246,7 +256,7 @@ def template_context(
             "number": policy.number,
             "title": policy.title,
             "version": policy.version_label,
-            "version_stated": bool(policy.version or policy.effective),
+            "version_stated": bool(policy.version),
             "url": policy.url,
             "source_note": policy.source_note,
             "cite": f"{policy.number}" if policy.number else policy.title,

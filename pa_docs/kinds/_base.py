@@ -99,16 +99,30 @@ class Window(Model):
 
 class DrugMatch(Model):
     """Which treatment records qualify: a drug (any of its names) or a class, maybe narrowed.
-    A bare string is a drug name; ``requested`` means the drug the case requests."""
+    A bare string is a drug name; ``requested`` means the drug the case requests.
+
+    Where the payer names a class and gives examples ("another biologic (e.g. adalimumab,
+    etanercept)"), match the class and list the payer's names under ``examples``: the class
+    decides, the examples document the text (each must belong to the class)."""
 
     model_config = ConfigDict(populate_by_name=True)
 
     drug: str | None = None
     """A drug's generic or brand name, or ``requested`` (give this or ``class``)."""
     drug_class: str | None = Field(default=None, alias="class")
-    """A drug class of the vocabulary, e.g. ``conventional_dmard``, ``tnf_inhibitor``."""
+    """A drug class of the vocabulary, e.g. ``conventional_dmard``, ``tnf_inhibitor``,
+    ``psoriasis_biologic``: every member counts."""
+    examples: list[str] = []
+    """With ``class``: the names the payer's text gives as examples of the class ("e.g.",
+    "such as"). Each must be a member of the class; they never stand for the whole class."""
+    exclude: list[str] = []
+    """With ``class``: members that do not count under this match; ``requested`` excludes the
+    requested drug ("another biologic")."""
     routes: list[str] | None = None
     """Only records taken by one of these routes count (e.g. ``[oral, subcutaneous]``)."""
+    topical: bool | None = None
+    """``true``: only topical records (by route or form: ruxolitinib cream); ``false``: only
+    the others."""
     max_potency_class: int | None = Field(default=None, ge=1, le=7)
     """Topical corticosteroids: only this potency class or stronger (1 is the strongest)."""
     intensity: Literal["high"] | None = None
@@ -122,23 +136,40 @@ class DrugMatch(Model):
             raise ValueError("give exactly one of `drug` or `class`")
         if self.drug is not None and self.drug != "requested" and v.drug(self.drug) is None:
             raise ValueError(f"unknown drug {self.drug!r}")
+        if self.drug is not None and (self.examples or self.exclude):
+            raise ValueError("`examples` and `exclude` go with `class`, not `drug`")
         if self.drug_class is not None:
             v.require("classes", self.drug_class)
+            for name in (*self.examples, *(x for x in self.exclude if x != "requested")):
+                d = v.drug(name)
+                if d is None:
+                    raise ValueError(f"unknown drug {name!r}")
+                if self.drug_class not in d.all_classes:
+                    raise ValueError(
+                        f"{name!r} is not in the class {self.drug_class!r} of the vocabulary "
+                        f"(its classes: {', '.join(d.all_classes)})"
+                    )
         if self.intensity is not None:
-            d = v.drug(self.drug) if self.drug not in (None, "requested") else None
-            if self.drug_class != "statin" and (d is None or "statin" not in d.classes):
+            one = v.drug(self.drug) if self.drug not in (None, "requested") else None
+            if self.drug_class != "statin" and (one is None or "statin" not in one.all_classes):
                 raise ValueError("`intensity` applies to a statin or the class `statin`")
         return self
 
-    def label(self) -> str:
+    def label(self, requested: str = "the requested drug") -> str:
+        """The match in words: a drug's name, or a class with its exceptions and examples."""
         if self.drug:
             return self.drug
         assert self.drug_class is not None
         name = vocabulary().classes[self.drug_class]
+        if self.exclude:
+            others = [requested if x == "requested" else x for x in self.exclude]
+            name = f"{name} other than {' or '.join(others)}"
         if self.max_potency_class:
             name = f"{name} (potency class {self.max_potency_class} or stronger)"
         if self.intensity:
             name = f"{self.intensity}-intensity {name}"
+        if self.examples:
+            name = f"{name} (such as {', '.join(self.examples[:3])})"
         return name
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -88,18 +88,31 @@ class Therapy:
         return Evidence(self.ref, self.t.start, self.describe())
 
 
+Disqualify = Callable[[Lab], str | None]
+"""Whether a policy disqualifies a test result: None when it counts, else why not ('' when the
+policy gives no reason)."""
+
+
+def _none(lab: Lab) -> str | None:
+    return None
+
+
 class Context:
     """A case prepared for checking: its labs, therapies and requested drug, sorted once.
 
-    ``disqualify_performed_by``: who may not have performed a test for it to count (a policy's
-    ``disqualify_performed_by``, such as ``supplier``).
+    ``disqualify``: which test results the policy disqualifies (a supplier-run test), as if
+    absent. ``time_of_need_days``: the practice's recency convention for tests that must reflect
+    the time of need, where the policy gives no number.
     """
 
-    def __init__(self, case: Case, disqualify_performed_by: Iterable[str] = ()) -> None:
+    def __init__(
+        self, case: Case, disqualify: Disqualify = _none, *, time_of_need_days: int = 30
+    ) -> None:
         v = vocabulary()
         self.case = case
         self.request_date = case.request_date
-        disq = set(disqualify_performed_by)
+        self.time_of_need_days = time_of_need_days
+        self.disqualify = disqualify
         # each list with the index of every item in the case (its reference), without the items
         # a placeholder leaves unusable (a lab whose date is still to fill is no evidence)
         self.diagnoses: list[tuple[int, Diagnosis]] = _usable(case.diagnoses)
@@ -109,7 +122,8 @@ class Context:
         self.labs: list[tuple[int, Lab]] = []
         self.disqualified: list[tuple[int, Lab]] = []
         for i, lab in _usable(case.labs):
-            (self.disqualified if lab.performed_by in disq else self.labs).append((i, lab))
+            bad = disqualify(lab) is not None
+            (self.disqualified if bad else self.labs).append((i, lab))
         self.therapies: list[Therapy] = []
         self.samples: list[Therapy] = []
         self.unknown: list[Therapy] = []  # drugs pa-docs does not know: in no class
@@ -138,7 +152,13 @@ class Context:
                 return ""
         else:
             cls = m.drug_class
-            if cls not in th.drug.classes:
+            if cls not in th.drug.all_classes:
+                return ""
+            excluded = {
+                self.requested if x == "requested" else v.drug(x).key  # type: ignore[union-attr]
+                for x in m.exclude
+            }
+            if th.drug.key in excluded:
                 return ""
             both = {"systemic_corticosteroid", "topical_corticosteroid"} <= set(th.drug.classes)
             if both and (cls == "topical_corticosteroid") != th.topical:
@@ -163,6 +183,12 @@ class Context:
                     f"{th.name} ({th.ref}) is not {m.intensity}-intensity at "
                     f"{dose or 'an unrecorded dose'}"
                 )
+        if m.topical is not None and th.topical != m.topical:
+            form = " ".join(x for x in (th.t.route, th.t.form) if x) or "no route or form"
+            return (
+                f"{th.name} ({th.ref}) counts only when {'topical' if m.topical else 'not topical'}"
+                f"; recorded: {form}"
+            )
         if m.routes is not None:
             route = (th.t.route or "").strip().lower()
             if route not in {r.lower() for r in m.routes}:
@@ -220,8 +246,9 @@ def lab_summary(lab: Lab) -> str:
     return " ".join(bits) + f" on {iso(lab.date)}"
 
 
-def drug_names(matches: list[DrugMatch], requested: str) -> str:
-    names = [requested if m.drug == "requested" else m.label() for m in matches]
+def drug_names(matches: list[DrugMatch], requested: str, conj: str = "or") -> str:
+    """The drugs and classes of ``matches`` in words: 'a, b or c' (or 'a, b and c')."""
+    names = [requested if m.drug == "requested" else m.label(requested) for m in matches]
     if len(names) <= 2:
-        return " or ".join(names)
-    return ", ".join(names[:-1]) + " or " + names[-1]
+        return f" {conj} ".join(names)
+    return ", ".join(names[:-1]) + f" {conj} " + names[-1]

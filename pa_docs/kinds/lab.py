@@ -2,7 +2,7 @@
 
 Results are compared within the rule's ``context`` (rest, exercise, sleep). On the same day the
 test listed first in the rule wins (a blood gas over oximetry). Indeterminate results, results a
-policy disqualifies (``disqualify_performed_by``), and results outside the window are no
+policy disqualifies (its ``disqualify`` rules), and results outside the window are no
 evidence. A qualitative rule (``result``) is met by that result; thresholds (``value``,
 ``values``, ``events``) must all hold; a positive TB test with latent-TB treatment started after
 it meets a rule that asks for a negative one when ``if_positive_treated_with`` names that
@@ -11,6 +11,7 @@ treatment.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -55,6 +56,15 @@ class LabRule(RuleBase):
     if_positive_treated_with: list[DrugMatch] | None = None
     """With ``result: negative``: a positive result followed by one of these treatments, started
     on or after the test, also meets the rule (latent TB treated)."""
+    at_time_of_need: bool = False
+    """The result must reflect the time of need, a requirement the policy gives no number for:
+    the practice's recency convention decides (``time_of_need_days`` in the practice profile,
+    30 days by default). Documents never attribute that number to the payer. A result older
+    than it is ``missing``: confirm it reflects the time of need, or repeat it."""
+    minutes_at_or_below: list[Condition] = []
+    """Thresholds on the result's ``minutes_at_or_below`` (time spent at or below the
+    qualifying value, e.g. overnight oximetry ``[">= 5"]``); a result without it is
+    ``missing``."""
 
     baseline_before: list[DrugMatch] | None = None
     """Only results on or before the first start of one of these drugs count (a baseline "prior to
@@ -62,6 +72,9 @@ class LabRule(RuleBase):
 
     _drugs = field_validator("if_positive_treated_with", "baseline_before", mode="before")(
         classmethod(lambda cls, v: drug_matches(v))
+    )
+    _minutes = field_validator("minutes_at_or_below", mode="before")(
+        classmethod(lambda cls, v: [v] if isinstance(v, str | int | float) else v)
     )
 
     @model_validator(mode="after")
@@ -71,6 +84,8 @@ class LabRule(RuleBase):
         for t in self.values:
             if t not in self.tests:
                 raise ValueError(f"`values` names {t!r}, which is not in `tests`")
+        if self.at_time_of_need and self.within is not None:
+            raise ValueError("give `within` or `at_time_of_need`, not both")
         return self
 
     def conditions(self, test: str) -> list[Condition]:
@@ -80,6 +95,8 @@ class LabRule(RuleBase):
     def evaluate(self, ctx: Context) -> Result:
         rd = ctx.request_date
         start = self.within.start(rd) if self.within else None
+        if self.at_time_of_need:
+            start = rd - dt.timedelta(days=ctx.time_of_need_days)
         rank = {t: i for i, t in enumerate(self.tests)}
         of_kind = [
             (i, lab)
@@ -102,15 +119,22 @@ class LabRule(RuleBase):
         indeterminate: Lab | None = None
         for _, lab in ctx.disqualified:
             if lab.key in rank and (self.context is None or lab.context == self.context):
+                because = ctx.disqualify(lab)
                 notes.append(
                     f"{lab_summary(lab)} was performed by a {lab.performed_by}, "
-                    "which the policy disqualifies"
+                    f"which the policy disqualifies{f': {because}' if because else ''}"
                 )
         in_window = []
         for i, lab in of_kind:
             if start is not None and lab.date < start:
-                assert self.within is not None
-                notes.append(f"{lab_summary(lab)} is older than {self.within.words()}")
+                if self.at_time_of_need:
+                    notes.append(
+                        f"{lab_summary(lab)} is {(rd - lab.date).days} days old, older than the "
+                        f"practice's {ctx.time_of_need_days}-day convention for the time of need"
+                    )
+                else:
+                    assert self.within is not None
+                    notes.append(f"{lab_summary(lab)} is older than {self.within.words()}")
             elif lab.result == "indeterminate":
                 notes.append(f"{lab_summary(lab)} is no usable result")
                 indeterminate = indeterminate or lab
@@ -121,6 +145,8 @@ class LabRule(RuleBase):
             ctx_words = " at rest" if self.context == "rest" else f" during {self.context}"
         if not in_window:
             window = f" within {self.within.words()} of the request" if self.within else ""
+            if self.at_time_of_need:
+                window = " performed at the time of need"
             reason = f"No usable {_names(self)} result{ctx_words}{window} is on record"
             reason += f" ({'; '.join(_latest_notes(notes))})." if notes else "."
             return Result(Status.missing, reason, _order(self, ctx_words, notes, indeterminate))
@@ -142,6 +168,10 @@ def _order(rule: LabRule, ctx_words: str, notes: list[str], indeterminate: Lab |
     if indeterminate is not None and notes and notes[0].endswith("no usable result"):
         name = vocabulary().tests[indeterminate.key].short
         return f"Repeat the {name}: the result of {iso(indeterminate.date)} was indeterminate."
+    if rule.at_time_of_need and notes and "convention for the time of need" in notes[0]:
+        return (
+            f"Confirm the test reflects the time of need, or repeat it ({_latest_notes(notes)[0]})."
+        )
     verb = "Order" if rule.within or notes else "Find or order"
     by = (
         " ordered and evaluated by the treating practitioner"
@@ -149,6 +179,8 @@ def _order(rule: LabRule, ctx_words: str, notes: list[str], indeterminate: Lab |
         else ""
     )
     when = f" (dated within {rule.within.words()} of the request)" if rule.within else ""
+    if rule.at_time_of_need:
+        when = " (performed at the time of need)"
     seen = f"; {_latest_notes(notes)[0]}" if notes else ""
     return f"{verb} {_order_test(rule)}{ctx_words}{by} and record the result{when}{seen}."
 
@@ -211,6 +243,28 @@ def _judge(rule: LabRule, ctx: Context, i: int, lab: Lab) -> Result:
                 f"The {name} of {iso(lab.date)} records too few events.",
                 ev,
             )
+    if rule.minutes_at_or_below:
+        need = " and ".join(c.words() for c in rule.minutes_at_or_below)
+        minutes = lab.minutes_at_or_below
+        if minutes is None:
+            return Result(
+                Status.missing,
+                f"{summary}: the time at or below the qualifying value is not recorded; the "
+                f"policy asks for {need} minutes.",
+                f"Document the time at or below {_limit(rule, lab)} during the {name} of "
+                f"{iso(lab.date)} (minutes_at_or_below), from its report.",
+                ev,
+            )
+        if not all(c.test(minutes) for c in rule.minutes_at_or_below):
+            return Result(
+                Status.not_met,
+                f"{summary}, {minutes:g} minutes at or below {_limit(rule, lab)}; the policy "
+                f"asks for {need} minutes.",
+                f"The {name} of {iso(lab.date)} shows too short a time at or below "
+                f"{_limit(rule, lab)}.",
+                ev,
+            )
+        summary = f"{summary}, {minutes:g} minutes at or below {_limit(rule, lab)}"
     if rule.require_evaluated_by_treating_practitioner:
         flag = lab.evaluated_by_treating_practitioner
         if flag is None:
@@ -229,7 +283,19 @@ def _judge(rule: LabRule, ctx: Context, i: int, lab: Lab) -> Result:
                 "Have the treating practitioner order and evaluate a qualifying test.",
                 ev,
             )
+    if rule.at_time_of_need:
+        age = (ctx.request_date - lab.date).days
+        summary += f", performed at the time of need (the test is {age} days old)"
     return Result(Status.met, f"{summary}.", evidence=ev)
+
+
+def _limit(rule: LabRule, lab: Lab) -> str:
+    """The qualifying value a time-at-or-below is counted against ('88%', '55 mm Hg')."""
+    unit = vocabulary().tests[lab.key].unit or ""
+    for c in rule.conditions(lab.key):
+        if c.op in {"<=", "<"}:
+            return f"{c.value:g}{'' if unit in {'', '%'} else ' '}{unit}"
+    return "the qualifying value"
 
 
 def _positive_treated(rule: LabRule, ctx: Context, lab: Lab, ev: list[Evidence]) -> Result:

@@ -3,8 +3,11 @@
 Among the records of qualifying drugs (right drug or class, potency, route; never samples), a
 trial counts when its outcome is inadequate response and it lasted the minimum length, or when
 the outcome is intolerance or contraindication (any length). Met when enough distinct drugs
-count; not_met when such records exist and none counts; missing when there is none, or when a
-record lacks its outcome (the specialist must find it).
+count; not_met when such records exist and one fails on its own (a trial too short, an outcome
+that is not a failure); missing when there is none, when a record lacks its outcome, or when the
+records on file count only together with records not yet on file (a contraindication to one
+agent where all must be contraindicated, one trial where two are asked): the action then names
+what would complete them.
 """
 
 from __future__ import annotations
@@ -44,9 +47,11 @@ class StepTherapyRule(RuleBase):
     """The outcomes that count; ``any``: every trial with a start date counts (``min_days``, when
     given, still applies)."""
     contraindication: Literal["any", "all"] = "any"
-    """``all``: a contraindication counts only when every listed drug is contraindicated."""
+    """``all``: a contraindication counts only together with contraindications to every drug
+    listed (one alone leaves the criterion ``missing``, its action naming the others)."""
     contraindication_drugs: list[DrugMatch] | None = None
-    """Only a contraindication to one of these counts (the policy names them)."""
+    """The drugs whose contraindication counts (with ``any``: only these; with ``all``: all of
+    these); ``drugs`` when omitted."""
     distinct: Literal["drug", "match"] = "drug"
     """What ``count`` counts: distinct drugs, or distinct entries of ``drugs`` (``match``: two
     beta-blockers are one "beta-blocker" when the payer lists the class as one therapy)."""
@@ -59,14 +64,14 @@ class StepTherapyRule(RuleBase):
         names = drug_names(self.drugs, ctx.requested)
         found, near = ctx.matching(self.drugs)
         counted = [th for th in found if _counts(self, ctx, th)[0]]
-        if self.contraindication == "all":
+        if self.contraindication == "all" and "contraindication" in self.outcomes:
             contra = [th for th in found if th.t.outcome is Outcome.contraindication]
-            if contra and all(
-                any(ctx.drug_match(th, m) is None for th in contra) for m in self.drugs
-            ):
+            every = _contra_list(self)
+            if contra and all(any(ctx.drug_match(th, m) is None for th in contra) for m in every):
                 return Result(
                     Status.met,
-                    f"Contraindications to all of {names} are documented.",
+                    f"Contraindications to all of {drug_names(every, ctx.requested, 'and')} are "
+                    "documented.",
                     evidence=[th.evidence() for th in contra],
                 )
         distinct: set[object] = (
@@ -97,14 +102,31 @@ class StepTherapyRule(RuleBase):
                 + ".",
                 [th.evidence() for th in ctx.unknown[:3]],
             )
-        why = [f"{th.describe()}: {_counts(self, ctx, th)[1]}" for th in found if th not in counted]
+        partial = [th for th in found if _partial(self, ctx, th, counted)]
+        failing = [th for th in found if th not in counted and th not in partial]
+        evidence = [th.evidence() for th in found]
+        if not failing:
+            # every record on file counts only together with records not yet on file
+            all_names = drug_names(_contra_list(self), ctx.requested, "and")
+            need = (
+                f"contraindications to all of {all_names}"
+                if self.contraindication == "all" and not counted
+                else f"{self.count} different qualifying drugs"
+            )
+            return Result(
+                Status.missing,
+                f"{'; '.join(th.describe() for th in partial)}: this counts only together with "
+                f"records not yet on file (the policy asks for {need}).",
+                _complete(self, ctx, partial),
+                evidence,
+            )
+        why = [f"{th.describe()}: {_counts(self, ctx, th)[1]}" for th in failing]
         if self.count > 1 and counted:
             what = "drugs" if self.distinct == "drug" else "therapies"
             why.insert(0, f"{len(distinct)} of the {self.count} {what} required count")
-        no_outcome = [th for th in found if th.t.outcome is None and "any" not in self.outcomes]
-        undated = [th for th in found if th not in counted and (th.start_to_fill or th.end_to_fill)]
+        no_outcome = [th for th in failing if th.t.outcome is None and "any" not in self.outcomes]
+        undated = [th for th in failing if th.start_to_fill or th.end_to_fill]
         reason = "No qualifying trial counts: " + "; ".join(why + aside) + "."
-        evidence = [th.evidence() for th in found]
         if undated:
             th = undated[0]
             which = " and ".join(
@@ -136,7 +158,7 @@ class StepTherapyRule(RuleBase):
 
 
 def _counts(rule: StepTherapyRule, ctx: Context, th: Therapy) -> tuple[bool, str]:
-    """Whether one record counts toward the rule, and a few words on why not."""
+    """Whether one record counts toward the rule on its own, and a few words on why not."""
     t = th.t
     if "any" in rule.outcomes:
         if th.start_to_fill:
@@ -153,10 +175,8 @@ def _counts(rule: StepTherapyRule, ctx: Context, th: Therapy) -> tuple[bool, str
         return (False, f"outcome {t.outcome.value.replace('_', ' ')}")
     if t.outcome is Outcome.contraindication:
         if rule.contraindication == "all":
-            return (False, "a contraindication counts only to all of the listed agents")
-        if rule.contraindication_drugs is not None and not any(
-            ctx.drug_match(th, m) is None for m in rule.contraindication_drugs
-        ):
+            return (False, "a contraindication counts only with contraindications to all")
+        if rule.contraindication_drugs is not None and not _contra_drug(rule, ctx, th):
             names = drug_names(rule.contraindication_drugs, ctx.requested)
             return (False, f"only a contraindication to {names} counts")
         return (True, "")
@@ -167,6 +187,55 @@ def _counts(rule: StepTherapyRule, ctx: Context, th: Therapy) -> tuple[bool, str
         if days < rule.min_days:
             return (False, f"{days} days, shorter than the {rule.min_days} days required")
     return (True, "")
+
+
+def _contra_list(rule: StepTherapyRule) -> list[DrugMatch]:
+    return rule.contraindication_drugs if rule.contraindication_drugs is not None else rule.drugs
+
+
+def _contra_drug(rule: StepTherapyRule, ctx: Context, th: Therapy) -> bool:
+    return any(ctx.drug_match(th, m) is None for m in _contra_list(rule))
+
+
+def _partial(rule: StepTherapyRule, ctx: Context, th: Therapy, counted: list[Therapy]) -> bool:
+    """A record that counts only together with records not yet on file: a contraindication where
+    all agents must be contraindicated, or a counting trial where more trials are asked."""
+    if th in counted:
+        return rule.count > 1
+    return (
+        rule.contraindication == "all"
+        and th.t.outcome is Outcome.contraindication
+        and "contraindication" in rule.outcomes
+        and _contra_drug(rule, ctx, th)
+    )
+
+
+def _complete(rule: StepTherapyRule, ctx: Context, partial: list[Therapy]) -> str:
+    """What would complete records that count only together with others."""
+    contra = [th for th in partial if th.t.outcome is Outcome.contraindication]
+    if rule.contraindication == "all" and contra:
+        rest = [
+            m for m in _contra_list(rule) if not any(ctx.drug_match(th, m) is None for th in contra)
+        ]
+        names = drug_names(rest, ctx.requested, "and")
+        if len(rest) == 1:
+            return f"Document a contraindication to {names}, or a failed trial of it."
+        return f"Document contraindications to {names}, or a failed trial of one of them."
+    others = [m for m in rule.drugs if not any(ctx.drug_match(th, m) is None for th in partial)]
+    have = (
+        len({th.drug.key for th in partial})
+        if rule.distinct == "drug"
+        else len(rule.drugs) - len(others)
+    )
+    more = rule.count - have
+    length = f" of at least {rule.min_days} days" if rule.min_days else ""
+    of = f" of {drug_names(others, ctx.requested)}" if others else ""
+    what = "drugs" if rule.distinct == "drug" else "therapies of the list"
+    return (
+        f"Document {more} more qualifying trial{'s' if more > 1 else ''}{of}{length} with "
+        f"{'their outcomes' if more > 1 else 'its outcome'} ({rule.count} different {what} are "
+        "required)."
+    )
 
 
 def _or_contra(rule: StepTherapyRule) -> str:

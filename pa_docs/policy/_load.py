@@ -93,6 +93,14 @@ def load_policies(extra: Iterable[str | Path] = ()) -> Policies:
     return Policies(files)
 
 
+def load_folder(folder: str | Path) -> dict[str, Policy]:
+    """The policies of one folder (not the shipped ones), by id; every problem at once."""
+    _, problems = validate_folder(folder)
+    if problems:
+        raise PolicyError(problems=problems)
+    return {p.id: p for p in map(load_policy, _files(Path(folder)))}
+
+
 def validate_folder(folder: str | Path | None = None) -> tuple[int, list[Problem]]:
     """Check every policy file in ``folder`` (the shipped criteria by default).
 

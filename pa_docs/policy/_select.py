@@ -25,10 +25,16 @@ def applies(policy: Policy, case: Case) -> bool:
     """Whether the policy covers this case's payer, item, diagnosis and request type."""
     a = policy.applies_to
     dx = case.request.diagnosis
+    codes = {c.strip().upper() for c in a.codes}
+    item = (
+        _item_key(case.request.item) in {_item_key(i) for i in a.items}
+        or case.request.item.strip().upper() in codes
+        or any(c.strip().upper() in codes for c in case.request.codes)
+    )
     return (
         case.coverage.payer in policy.payer_keys
-        and _item_key(case.request.item) in {_item_key(i) for i in a.items}
-        and any_match(dx, a.diagnoses)
+        and item
+        and (not a.diagnoses or any_match(dx, a.diagnoses))
         and not any_match(dx, a.exclude_diagnoses)
         and case.request.type in policy.request_types
     )

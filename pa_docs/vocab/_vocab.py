@@ -52,9 +52,15 @@ class Drug:
     brands: tuple[str, ...] = ()
     potency: tuple[tuple[str, str | None, int], ...] = ()
     display: str | None = None  # how documents name a device ("continuous positive airway ...")
-    intensity: tuple[
-        tuple[str, float], ...
-    ] = ()  # statins: (level, lowest daily mg), strongest first
+    groups: tuple[str, ...] = ()  # classes by indication (psoriasis_biologic): matched, not shown
+
+    @property
+    def all_classes(self) -> tuple[str, ...]:
+        """The drug's classes and its groups by indication: what a policy's ``class`` matches."""
+        return (*self.classes, *self.groups)
+
+    # statins: (level, lowest daily mg), strongest first
+    intensity: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass
@@ -201,15 +207,17 @@ def vocabulary() -> Vocabulary:
     raw = _read("drugs.yaml")
     potency = raw.get("potency", {})
     intensity = raw.get("statin_intensity", {})
+    by_indication = set(raw.get("indication_classes", []))
     drugs = {
         k: Drug(
             k,
-            tuple(v.get("classes", [])),
+            tuple(c for c in v.get("classes", []) if c not in by_indication),
             tuple(v.get("names", [])),
             tuple(v.get("brands", [])),
             tuple((str(p["strength"]), p.get("form"), int(p["class"])) for p in potency.get(k, [])),
             v.get("display"),
-            tuple(
+            groups=tuple(c for c in v.get("classes", []) if c in by_indication),
+            intensity=tuple(
                 sorted(
                     ((lvl, float(mg)) for lvl, mg in intensity.get(k, {}).items()),
                     key=lambda x: -x[1],

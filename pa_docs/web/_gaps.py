@@ -180,7 +180,7 @@ def fix_form(
 
 def _unmet_leaves(rule: RuleBase, case: Case, policy: Policy) -> list[RuleBase]:
     """The parts of a rule that the record does not meet, each judged on its own."""
-    ctx = Context(case, policy.disqualify_performed_by)
+    ctx = Context(case, policy.disqualifier())
     return [r for r in rule.leaves() if r.judge(ctx).status is not Status.met]
 
 
