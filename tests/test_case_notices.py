@@ -209,3 +209,21 @@ def test_documents_refuse_placeholders_and_write_nothing(
     assert main([command, str(path), "--format", "html", "-o", str(out)]) == 1
     assert "patient.member_id" in capsys.readouterr().err
     assert not out.exists() and list(tmp_path.iterdir()) == [path]
+
+
+def test_a_chart_of_everyday_drugs_beside_a_complete_ra_record_is_ready(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = yaml.safe_load(RA.read_text(encoding="utf-8"))
+    data["treatments"] += [
+        {"drug": "lisinopril", "dose": "10 mg daily", "start": "2020-01-06"},
+        {"drug": "metformin", "dose": "500 mg twice daily", "start": "2021-03-01"},
+        {"drug": "mesalamine", "dose": "2.4 g daily", "start": "2019-05-20"},
+    ]
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    case = load_case(path)
+    assert case.warnings == ()
+    assert [t.known for t in case.treatments[-3:]] == [True, True, True]
+    code, result, err = _check_json(capsys, str(path))
+    assert (code, result["status"], result["warnings"], err) == (0, "ready", [], "")

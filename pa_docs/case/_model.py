@@ -341,6 +341,7 @@ class Treatment(_Model):
     outcome: Outcome | None = None
     source: Literal["prescription", "sample"] = "prescription"
     note: str | None = None
+    rxnorm: str | None = None
     fhir_ref: str | None = None
 
     @field_validator("end")

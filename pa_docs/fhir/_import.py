@@ -164,6 +164,7 @@ def _build(
         "encounters": encs,
     }
     late = _drop_after(sections, request_date)
+    dx[:] = sections["diagnoses"]
     if late:
         notes.append(f"left out, dated after the request date {request_date}: {', '.join(late)}")
 
@@ -189,6 +190,11 @@ def _build(
     notes += [f"mapped {x}" for x in dlog.mapped]
     notes += [f"excluded condition {x}" for x in dlog.excluded]
     notes += [f"drug matched by name: {x}" for x in mlog.by_name]
+    if mlog.unknown:
+        notes.append(
+            "kept as the chart names them, not known to pa-docs (they count for no drug class): "
+            + "; ".join(mlog.unknown)
+        )
     if olog.from_issued:
         notes.append(
             f"no effective date, dated by `issued` (and noted on the lab): "
@@ -219,17 +225,14 @@ def _order(item: Item) -> tuple[str, str]:
 
 
 def _drop_after(sections: dict[str, list[Item]], day: dt.date) -> list[str]:
+    """Leave out what the chart dates after the request (a diagnosis by its onset, a treatment
+    by its start): the case is the record as it stood on the request date."""
     late: list[str] = []
-    for name, items in sections.items():
+    for items in sections.values():
         keep = []
         for it in items:
-            if name == "diagnoses":
-                if it.day and it.day > day:
-                    it.data.pop("onset", None)
-                    it.day = None
-                keep.append(it)
-            elif name != "treatments" and it.day is not None and it.day > day:
-                late.append(str(it.data.get("fhir_ref")))
+            if it.day is not None and it.day > day:
+                late.append(f"{it.data.get('fhir_ref')} ({it.day})")
             else:
                 keep.append(it)
         items[:] = keep
@@ -237,8 +240,7 @@ def _drop_after(sections: dict[str, list[Item]], day: dt.date) -> list[str]:
 
 
 def _validate(data: dict[str, Any], to_fill: list[ToFill]) -> tuple[Case | None, str | None]:
-    if any(f.required for f in to_fill):
-        return None, None
+    """The case as pa-docs loads it: ``FILL-IN`` placeholders included (``case.to_fill``)."""
     try:
         return Case.model_validate(data), None
     except ValidationError as err:

@@ -89,6 +89,11 @@ def select_patient(index: Index, wanted: str | None, source: str) -> Selection:
     kept; a resource naming no patient in a source with several patients is left out."""
     patients = index.of_type("Patient")
     referenced = {patient_ref_of(r) for r in index.resources} - {None}
+    if not patients and not referenced:
+        kinds = ", ".join(sorted({r.type for r in index.resources})) or "no resources"
+        raise InputError(
+            f"no patient in {source}: it holds {kinds}; a case is one patient's record"
+        )
     if not patients and len({(ref or "").split("/")[-1] for ref in referenced}) > 1 and not wanted:
         raise InputError(
             "the source refers to several patients but holds no Patient resource; "

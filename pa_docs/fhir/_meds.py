@@ -3,7 +3,10 @@ treatments, and the orders that may be the request itself.
 
 Drugs are named by the generic key of the drug vocabulary: RxNorm, NDC, HCPCS and SNOMED CT
 device codes go through the curated table; a code not in it falls back to a vocabulary name in the
-display text, and that fallback is reported.
+display text, and that fallback is reported. A medication pa-docs does not know is kept too,
+named as the chart writes it (it counts for no class, and loading the case warns about it). The
+RxNorm code is kept as ``rxnorm``; the dose form and route come from the dosage or the RxNorm
+name ("Oral Tablet", "Metered Dose Inhaler"); a topical strength per mL or g becomes a percent.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from functools import cache
 from typing import Any
 
 from ..vocab import vocabulary
-from ..vocab._vocab import norm
+from ..vocab._vocab import norm, percent
 from ._index import Index
 from ._util import Coding, Fill, codings, concept_text, reference, table, to_date
 
@@ -35,6 +38,7 @@ ENDED = {"stopped", "completed"}
 @dataclass
 class MedLog:
     unmapped: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
     by_name: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
@@ -62,12 +66,18 @@ class Med:
 @cache
 def _names() -> list[tuple[str, str]]:
     v = vocabulary()
-    pairs = [(norm(n), d.key) for d in v.drugs.values() for n in (d.key, *d.names, *d.brands)]
+    pairs = [
+        (" ".join(re.split(r"[^a-z0-9-]+", norm(n))).strip(), d.key)
+        for d in v.drugs.values()
+        for n in (d.key, *d.names, *d.brands)
+    ]
     return sorted(pairs, key=lambda p: -len(p[0]))
 
 
 def _by_name(text: str) -> str | None:
-    t = f" {' '.join(re.split(r'[^a-z0-9-]+', norm(text)))} "
+    """The drug whose longest name is in ``text`` once strengths are taken out ('Amoxicillin 250
+    MG / Clavulanate 125 MG' names amoxicillin / clavulanate, not amoxicillin)."""
+    t = f" {' '.join(re.split(r'[^a-z0-9-]+', norm(_STRENGTH.sub(' ', text))))} "
     for name, key in _names():
         if f" {name} " in t:
             return key
@@ -113,6 +123,16 @@ def _medication(r: Any, index: Index) -> tuple[list[Coding], str | None, Any]:
     return codings(concept), concept_text(concept), med
 
 
+def _dose_form(display: str) -> str | None:
+    """The dose form an RxNorm name ends with: 'Oral Tablet', 'Metered Dose Inhaler'."""
+    text = _BRACKET.sub("", display)
+    found = list(_STRENGTH.finditer(text))
+    if not found:
+        return None
+    tail = text[found[-1].end() :].strip(" /,")
+    return " ".join(tail.split()).lower() or None
+
+
 def _details(display: str, dosage: list[Any], med: Any) -> dict[str, str]:
     out: dict[str, str] = {}
     v = vocabulary()
@@ -124,12 +144,18 @@ def _details(display: str, dosage: list[Any], med: Any) -> dict[str, str]:
         out["strength"] = " ".join(strength.group(0).split())
     words = set(norm(display).split())
     forms = [f for f in sorted(v.topical_forms) if f in words and f != "topical"]
+    form = _dose_form(display)
     if forms:
         out["form"] = forms[0]
+    elif form:
+        out["form"] = form
     elif med is not None and med.form is not None:
         out["form"] = (concept_text(med.form) or "").lower() or ""
-    if "topical" in words:
-        out["route"] = "topical"
+    route = v.route_of(display)
+    if route is not None:
+        out["route"] = route
+    if route == "topical" and out.get("strength"):
+        out["strength"] = percent(out["strength"])  # 10 MG/ML -> 1%
     if dosage:
         d = dosage[0]
         if d.text:
@@ -138,13 +164,26 @@ def _details(display: str, dosage: list[Any], med: Any) -> dict[str, str]:
             q = d.doseAndRate[0].doseQuantity
             if q.value is not None and (q.unit or q.code):  # a bare number is no dose
                 out["dose"] = f"{float(q.value):g} {q.unit or q.code}"
-        if d.route is not None and "route" not in out:
+        if d.route is not None:
             route = (concept_text(d.route) or "").lower()
             route = re.sub(r"\s*\(qualifier value\)$", "", route).strip()
             route = re.sub(r"\s+route$", "", route).strip()
             if route:
                 out["route"] = route
     return {k: v for k, v in out.items() if v}
+
+
+def _rxnorm(cs: list[Coding]) -> dict[str, str]:
+    systems = table("medications")["rxnorm_systems"]
+    code = next((c.code for c in cs if c.system in systems), None)
+    return {"rxnorm": code} if code else {}
+
+
+def _as_written(key: str, display: str) -> dict[str, str]:
+    """The chart's own name of a drug named here by its vocabulary key."""
+    if display and norm(display) != norm(key):
+        return {"written": display}
+    return {}
 
 
 def medications(found: list[Any], index: Index, log: MedLog) -> list[Med]:
@@ -157,10 +196,10 @@ def medications(found: list[Any], index: Index, log: MedLog) -> list[Med]:
         cs, text, med = _medication(r, index)
         key, via = drug_key(cs, text)
         display = text or next((c.display for c in cs), "")
-        if key is None:
-            log.unmapped.append(f"{r.ref}: {display or 'medication'} (not in the drug vocabulary)")
-            continue
-        if via.startswith("name"):
+        if key is None:  # kept as the chart names it: it counts for no class
+            key = display or "medication (unnamed in the chart)"
+            log.unknown.append(f"{r.ref}: {key}")
+        elif via.startswith("name"):
             log.by_name.append(f"{r.ref}: {key} from its {via}")
         start = end = None
         links: list[str] = []
@@ -193,7 +232,7 @@ def medications(found: list[Any], index: Index, log: MedLog) -> list[Med]:
                 end,
                 ended,
                 codes,
-                _details(display, dosage, med),
+                _details(display, dosage, med) | _rxnorm(cs) | _as_written(key, display),
                 [x for x in links if x],
                 reference(getattr(m, "requester", None)),
                 list(getattr(m, "reasonCode", None) or [])

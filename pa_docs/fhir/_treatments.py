@@ -70,6 +70,9 @@ def treatment(group: list[Med]) -> Item:
     if ended and primary.kind == "drug":
         data["end"] = end or FILL
     notes = [m.details["note"] for m in group if m.details.get("note")]
+    written = primary.details.get("written")
+    if written:
+        notes.insert(0, f"as written: {written}")
     status = f"{primary.resource_type} status {primary.status}" if primary.status else ""
     others = [m.ref for m in group[1:]]
     if others:
@@ -78,11 +81,19 @@ def treatment(group: list[Med]) -> Item:
         notes.insert(0, status)
     if notes:
         data["note"] = "; ".join(notes)
+    rxnorm = next((m.details["rxnorm"] for m in group if m.details.get("rxnorm")), None)
+    if rxnorm:
+        data["rxnorm"] = rxnorm
     data["fhir_ref"] = primary.ref
     fills = treatment_fills(
         primary.key, primary.kind, primary.ref, start, end, ended and primary.kind == "drug"
     )
     return Item(data, fills, start)
+
+
+def _order_label(order: Med) -> str:
+    codes = f" {'/'.join(order.codes)}" if order.kind == "device" and order.codes else ""
+    return f"{order.key}{codes} ({order.ref})"
 
 
 def _order_diagnosis(order: Med, index: Index) -> str | None:
@@ -141,6 +152,9 @@ def request(
         matching = [o for o in orders if o.key == key]
         if matching:
             chosen = max(matching, key=lambda o: (str(o.start), o.ref))
+        others = sorted({_order_label(o) for o in orders if o is not chosen and o.key != key})
+        if others:
+            notes.append(f"other orders in the chart, not this request: {', '.join(others)}")
     else:
         keys = sorted({o.key for o in orders})
         if len(keys) == 1:

@@ -25,8 +25,17 @@ class Therapy:
     index: int
     t: Treatment
     drug: Drug  # a drug pa-docs does not know stands as a drug of no class, keyed by its name
-    topical: bool
+    route: str | None  # the route its route, form, product or brand name implies
     known: bool = True
+
+    @property
+    def topical(self) -> bool:
+        return self.route == "topical"
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        """The classes of the drug by the route it was taken (oral tacrolimus: none)."""
+        return self.drug.classes_by(self.route)
 
     @property
     def ref(self) -> str:
@@ -128,12 +137,12 @@ class Context:
         self.samples: list[Therapy] = []
         self.unknown: list[Therapy] = []  # drugs pa-docs does not know: in no class
         for i, t in _usable(case.treatments):
-            drug = v.drug(t.drug)
+            drug = v.resolve(t.drug, t.form, t.product)
             th = Therapy(
                 i,
                 t,
                 drug or Drug(norm(t.drug), ()),
-                v.is_topical(t.route, t.form),
+                v.route_of(t.route, t.form, t.product, t.drug, drug=drug),
                 known=drug is not None,
             )
             (self.samples if t.source == "sample" else self.therapies).append(th)
@@ -151,17 +160,13 @@ class Context:
             if th.drug.key != key:
                 return ""
         else:
-            cls = m.drug_class
-            if cls not in th.drug.all_classes:
+            if m.drug_class not in th.classes:
                 return ""
             excluded = {
                 self.requested if x == "requested" else v.drug(x).key  # type: ignore[union-attr]
                 for x in m.exclude
             }
             if th.drug.key in excluded:
-                return ""
-            both = {"systemic_corticosteroid", "topical_corticosteroid"} <= set(th.drug.classes)
-            if both and (cls == "topical_corticosteroid") != th.topical:
                 return ""
             if m.max_potency_class is not None:
                 potency = v.potency(th.drug, th.t.strength, th.t.form)
@@ -191,7 +196,8 @@ class Context:
             )
         if m.routes is not None:
             route = (th.t.route or "").strip().lower()
-            if route not in {r.lower() for r in m.routes}:
+            allowed = {r.lower() for r in m.routes}
+            if route not in allowed and th.route not in allowed:
                 return (
                     f"{th.name} ({th.ref}) counts only when taken {' or '.join(m.routes[:2])}; "
                     f"route recorded: {th.t.route or 'none'}"

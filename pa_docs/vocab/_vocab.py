@@ -46,18 +46,32 @@ class Instrument:
 
 @dataclass(frozen=True)
 class Drug:
+    """A drug (or device) of the vocabulary. ``classes`` hold by any route not in ``by_route``;
+    ``brand_route`` says which route a brand implies. ``potency``: (strength, forms, class)."""
+
     key: str
     classes: tuple[str, ...]
     names: tuple[str, ...] = ()
     brands: tuple[str, ...] = ()
-    potency: tuple[tuple[str, str | None, int], ...] = ()
+    potency: tuple[tuple[str, tuple[str, ...], int], ...] = ()
     display: str | None = None  # how documents name a device ("continuous positive airway ...")
     groups: tuple[str, ...] = ()  # classes by indication (psoriasis_biologic): matched, not shown
+    by_route: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    brand_route: tuple[tuple[str, str], ...] = ()
+
+    def classes_by(self, route: str | None) -> tuple[str, ...]:
+        """What a policy's ``class`` matches for the drug taken by ``route`` (a key of the
+        vocabulary's routes): its classes by that route, and its groups by indication."""
+        for r, classes in self.by_route:
+            if r == route:
+                return (*classes, *self.groups)
+        return (*self.classes, *self.groups)
 
     @property
     def all_classes(self) -> tuple[str, ...]:
-        """The drug's classes and its groups by indication: what a policy's ``class`` matches."""
-        return (*self.classes, *self.groups)
+        """The drug's classes by any route and its groups by indication."""
+        routed = [c for _, cs in self.by_route for c in cs]
+        return tuple(dict.fromkeys((*self.classes, *routed, *self.groups)))
 
     # statins: (level, lowest daily mg), strongest first
     intensity: tuple[tuple[str, float], ...] = ()
@@ -71,7 +85,7 @@ class Vocabulary:
     encounter_types: dict[str, str]
     drugs: dict[str, Drug]
     classes: dict[str, str]
-    topical_forms: frozenset[str]
+    routes: dict[str, tuple[str, ...]]
     _by_loinc: dict[str, str] = field(default_factory=dict)
     _by_name: dict[str, str] = field(default_factory=dict)
     _brand_of: dict[str, str] = field(default_factory=dict)
@@ -129,18 +143,53 @@ class Vocabulary:
     def is_brand(self, name: str) -> bool:
         return norm(name) in self._brand_of
 
+    @property
+    def topical_forms(self) -> frozenset[str]:
+        """The words that make a treatment topical (cream, ointment, ...)."""
+        return frozenset(self.routes.get("topical", ()))
+
+    def route_of(self, *texts: str | None, drug: Drug | None = None) -> str | None:
+        """The route (``topical``, ``inhaled``, ``oral`` ...) that the words of ``texts`` (a
+        treatment's route, form, product, name) imply, else the route a brand among them implies.
+        The first text that names a route decides."""
+        for text in texts:
+            if not text:
+                continue
+            padded = f" {' '.join(re.split(r'[^a-z0-9-]+', norm(text)))} "
+            for route, words in self.routes.items():
+                if any(f" {w} " in padded for w in words):
+                    return route
+        if drug is not None:
+            implied = {norm(b): r for b, r in drug.brand_route}
+            for text in texts:
+                if text and norm(text) in implied:
+                    return implied[norm(text)]
+        return None
+
     def is_topical(self, route: str | None, form: str | None) -> bool:
-        words = set(norm(f"{route or ''} {form or ''}").replace(",", " ").split())
-        return bool(words & self.topical_forms)
+        return self.route_of(route, form) == "topical"
+
+    def resolve(self, name: str, *details: str | None) -> Drug | None:
+        """The drug ``name`` refers to, given a treatment's form and product: 'betamethasone
+        dipropionate' with an augmented vehicle (or the Diprolene brand) is the augmented one."""
+        d = self.drug(name)
+        if d is None:
+            return None
+        words = " ".join(norm(x) for x in details if x)
+        augmented = self.drugs.get(f"augmented {d.key}")
+        if augmented is not None and "augmented" in words.split():
+            return augmented
+        return d
 
     def potency(self, drug: Drug, strength: str | None, form: str | None) -> int | None:
-        """The seven-class potency of a topical corticosteroid, or None when not in the table."""
+        """The seven-class potency of a topical corticosteroid, or None when not in the table
+        (strength in percent, or as mg/g or mg/mL: 0.5 MG/G is 0.05%)."""
         if not strength:
             return None
-        s = _strength(strength)
-        f = norm(form or "")
-        for st, fm, cls in drug.potency:
-            if _strength(st) == s and (fm is None or fm in f):
+        s = percent(strength)
+        words = set(re.split(r"[^a-z]+", norm(form or "")))
+        for st, forms, cls in drug.potency:
+            if percent(st) == s and (not forms or words & set(forms)):
                 return cls
         return None
 
@@ -174,9 +223,20 @@ _WHAT = {
 }
 
 
-def _strength(text: str) -> str:
+_PER = re.compile(r"(\d+(?:\.\d+)?)\s*(mg|mcg|g)\s*/\s*(ml|g)\b", re.I)
+
+
+def percent(text: str) -> str:
+    """A strength as a percent: '0.1%', '10 MG/ML' -> '1%', '0.5 MG/G' -> '0.05%' (a gram of
+    cream or a millilitre of lotion taken as 1 g); other text unchanged but normalised."""
     m = re.search(r"(\d+(?:\.\d+)?)\s*%", text)
-    return f"{float(m.group(1)):g}%" if m else norm(text)
+    if m:
+        return f"{float(m.group(1)):g}%"
+    m = _PER.search(text)
+    if m:
+        amount = float(m.group(1)) * {"mg": 1e-3, "mcg": 1e-6, "g": 1.0}[m.group(2).lower()]
+        return f"{round(amount * 100, 6):g}%"
+    return norm(text)
 
 
 def _mg(text: str) -> float | None:
@@ -214,7 +274,10 @@ def vocabulary() -> Vocabulary:
             tuple(c for c in v.get("classes", []) if c not in by_indication),
             tuple(v.get("names", [])),
             tuple(v.get("brands", [])),
-            tuple((str(p["strength"]), p.get("form"), int(p["class"])) for p in potency.get(k, [])),
+            tuple(
+                (str(p["strength"]), tuple(p.get("forms", [])), int(p["class"]))
+                for p in potency.get(k, [])
+            ),
             v.get("display"),
             groups=tuple(c for c in v.get("classes", []) if c in by_indication),
             intensity=tuple(
@@ -223,6 +286,8 @@ def vocabulary() -> Vocabulary:
                     key=lambda x: -x[1],
                 )
             ),
+            by_route=tuple((r, tuple(c)) for r, c in (v.get("by_route") or {}).items()),
+            brand_route=tuple((b, r) for b, r in (v.get("brand_route") or {}).items()),
         )
         for k, v in raw["drugs"].items()
     }
@@ -233,7 +298,7 @@ def vocabulary() -> Vocabulary:
         encounter_types=_read("encounters.yaml"),
         drugs=drugs,
         classes=raw["classes"],
-        topical_forms=frozenset(raw["topical_forms"]),
+        routes={k: tuple(v) for k, v in raw["routes"].items()},
     )
 
 
