@@ -21,7 +21,7 @@ from ._result import Evidence, Result, Status
 EXAMPLE = """\
 # criteria/cigna-wegovy-weight.yaml, continuation criterion "weight-loss"
 kind: percent_change
-test: weight
+test: body_weight
 baseline_before: [{class: glp1_ra}]
 value: "<= -5"
 within: {days: 90}
@@ -45,7 +45,7 @@ class PercentChangeRule(RuleBase):
 
     kind: Literal["percent_change"]
     test: str
-    """The test measured (a vocabulary key with a numeric value, e.g. ``weight``, ``ldl_c``)."""
+    """The test measured (a vocabulary key with a numeric value, e.g. ``body_weight``, ``ldl``)."""
     baseline_before: Drugs
     """The drugs whose first start marks the baseline (``[{class: glp1_ra}]``: before any GLP-1
     receptor agonist; ``[requested]``: before the requested drug)."""
