@@ -190,7 +190,8 @@ ADDING_A_KIND = '''\
 A kind is one module of `pa_docs/kinds/` and one line: its name in `KIND_MODULES`
 (`pa_docs/kinds/__init__.py`). The registry, the rule union that policy files are validated with,
 the check of a criterion's `kind` against its rule, and this page follow from that list. The
-module holds the rule's model and its evaluation; the docstrings are the documentation:
+module holds the rule's model, its evaluation, and the English of its messages; the docstrings
+are the documentation:
 
 ```python
 """What the kind checks, in one sentence (the summary in the table of kinds above).
@@ -204,10 +205,17 @@ from typing import Literal
 
 from ._base import RuleBase, Window
 from ._context import Context
-from ._result import Result
+from ._result import Evidence, Result, Status, msg
+
+WORDS = {  # the English of this kind's messages (str.format templates)
+    "my_kind.met": "{finding} documented on {on}.",
+    "my_kind.none": "No {name:finding_lower} within {window} is on record.",
+    "my_kind.find": "Look in the chart for {name:finding_lower} and record it.",
+}
 
 EXAMPLE = """\\
 kind: my_kind
+name: insomnia
 within: {months: 6}
 """
 
@@ -216,18 +224,29 @@ class MyKindRule(RuleBase):
     """One line on the rule."""
 
     kind: Literal["my_kind"]
-    within: Window | None = None
+    name: str
     """What the field means: this docstring is its description on this page."""
+    within: Window
+    """Only findings dated in this window count."""
 
     def evaluate(self, ctx: Context) -> Result:
-        ...  # judge ctx.case: a Result with its status, reason, action and evidence
+        start = self.within.start(ctx.request_date)
+        for i, f in enumerate(ctx.case.findings):
+            if f.name == self.name and f.date >= start:
+                ev = Evidence("findings", i, f.date, f)  # a typed reference to the record
+                return Result(Status.met, msg("my_kind.met", finding=ev, on=f.date), evidence=[ev])
+        said = {"name": self.name, "window": self.within}
+        return Result(Status.missing, msg("my_kind.none", **said), msg("my_kind.find", **said))
 
 
 RULE = MyKindRule
 ```
 
-Then `python scripts/gen_docs.py` rewrites this page; `tests/test_kinds.py` checks that the module
-is registered, that its example validates, and that every field is described.
+A result is data: a status, message codes with their parameters, typed evidence. The words come
+from the kind's `WORDS` through `pa_docs.kinds.Wording`, which a document or a translation can
+give other templates. Then `python scripts/gen_docs.py` rewrites this page; `tests/test_kinds.py`
+checks that the module is registered, that its example validates, that every field is described
+and that every message it can say has words.
 '''
 
 

@@ -46,11 +46,21 @@ def test_ready_case_exits_0_with_the_json_shape(capsys: pytest.CaptureFixture[st
     assert data["request_date"] == "2026-11-02"
     assert set(data["policy"]) == {"id", "payer", "title", "number", "version", "effective", "url"}
     assert data["policy"]["id"] == "aetna-infliximab-ra"
+    # the public contract: these fields stay (fields may be added)
     keys = {"id", "kind", "status", "text", "citation", "reason", "action", "evidence"}
     for c in data["criteria"]:
-        assert set(c) == keys
+        assert keys <= set(c)
+        assert set(c["message"]) == {"code", "params"}
         for e in c["evidence"]:
-            assert set(e) == {"ref", "date", "summary"}
+            assert {"ref", "date", "summary"} <= set(e)
+            assert e["ref"].startswith(e["section"])
+        for part in c["parts"]:
+            assert {"kind", "label", "status", "message", "evidence", "parts"} <= set(part)
+    serology = data["criteria"][1]
+    assert serology["message"]["code"] == "any_of"
+    assert [p["status"] for p in serology["parts"]] == ["met", "met", "met"]
+    assert serology["parts"][0]["message"] == {"code": "lab.met", "params": {
+        "lab": "labs[0]", "test": "rf", "on": "2022-05-03", "extra": []}}  # fmt: skip
     assert [c["id"] for c in data["criteria"]] == [
         "diagnosis",
         "serology",

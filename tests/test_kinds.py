@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import pkgutil
+import re
+import string
 from pathlib import Path
 
 import pytest
@@ -11,9 +13,11 @@ import yaml
 
 import pa_docs.kinds as kinds
 from pa_docs._fielddocs import field_docs
+from pa_docs.case import load_case
+from pa_docs.check import check_case
 from pa_docs.errors import PolicyError
-from pa_docs.kinds import KIND_MODULES, LEAF_KINDS, MODULES, REGISTRY, RuleBase
-from pa_docs.policy import Criterion, load_policies, load_policy
+from pa_docs.kinds import ENGLISH, KIND_MODULES, LEAF_KINDS, MODULES, REGISTRY, RuleBase, Wording
+from pa_docs.policy import Criterion, Policy, load_policies, load_policy
 
 from .conftest import ROOT
 
@@ -79,3 +83,26 @@ def test_a_mismatched_kind_in_a_policy_file_names_file_line_and_field(tmp_path: 
     message = str(err.value)
     assert f"{path}:" in message and "initial[2]" in message
     assert "kind 'lab' does not match its rule, which checks step_therapy" in message
+
+
+@pytest.mark.parametrize("name", KIND_MODULES)
+def test_every_message_a_kind_can_say_has_words(name: str) -> None:
+    module = MODULES[name]
+    words = ENGLISH.templates
+    prefixes = {code.split(".")[0] for code in getattr(module, "WORDS", {})}
+    source = Path(module.__file__ or "").read_text(encoding="utf-8")
+    codes = {
+        c for c in re.findall(r'"([a-z_]+(?:\.[a-z_]+)+)"', source) if c.split(".")[0] in prefixes
+    }
+    assert codes <= set(words), sorted(codes - set(words))
+    for code in getattr(module, "WORDS", {}):
+        list(string.Formatter().parse(words[code]))  # a well-formed template
+
+
+def test_a_wording_can_replace_a_sentence(policies: dict[str, Policy]) -> None:
+    case = load_case(ROOT / "examples" / "ra-infliximab-aetna.yaml")
+    verdict = check_case(case, policies["aetna-infliximab-ra"]).verdicts[4]  # tb-screening
+    assert verdict.code == "lab.met"
+    assert verdict.reason == "IGRA negative on 2026-07-21."
+    short = Wording({"lab.met": "{test:test} {lab.item.result}, {on}"})
+    assert short.reason(verdict.result) == "IGRA negative, 2026-07-21"

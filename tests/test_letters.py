@@ -15,6 +15,7 @@ import pytest
 
 from pa_docs.appeal import load_denial, plan_appeal
 from pa_docs.case import load_case
+from pa_docs.check import check_case
 from pa_docs.documents import load_profile, parse_signer
 from pa_docs.documents._appeal import build_appeal, build_p2p
 from pa_docs.documents._clinical import band, dose, guidelines, name_classes
@@ -193,8 +194,11 @@ def test_lab_notes_print_where_a_criterion_asks_for_the_test() -> None:
 
 def test_a_biologic_is_never_called_conventional_therapy() -> None:
     case = load_case(ROOT / "examples" / "crohns-vedolizumab-uhc.yaml")
-    reason = "conventional therapy: Humira, 40 mg every other week from 2024-03-01 (failed)."
-    assert name_classes(reason, list(case.treatments)).startswith("TNF inhibitor: Humira")
+    policy = load_policies()["uhc-vedolizumab-crohns"]
+    (verdict,) = [v for v in check_case(case, policy).verdicts if v.id == "step-conventional"]
+    assert verdict.reason.startswith("conventional therapy: Humira")  # the policy's branch label
+    relabelled = name_classes(verdict)
+    assert verdict.wording.reason(relabelled).startswith("TNF inhibitor: Humira")
     p = plan(
         ROOT / "examples" / "crohns-vedolizumab-uhc.yaml",
         ROOT / "examples" / "crohns-vedolizumab-uhc.denial.yaml",

@@ -346,7 +346,7 @@ def test_an_invalid_value_is_refused_with_its_reason(
     data = {
         "csrf_token": csrf_of(page),
         "version": VERSION.search(page).group(1),  # type: ignore[union-attr]
-        "form": "lab-tb_igra-tst",
+        "form": "lab-tb_igra-tst-any",
         "section": "labs",
         "item:test": "tb_igra",
         "item:result": "negative",
@@ -428,3 +428,23 @@ def test_no_patient_data_in_urls_of_the_work_list(ana: httpx.Client) -> None:
     html = ana.get("/").text
     for href in re.findall(r'href="([^"]+)"', html):
         assert "Alvarez" not in href and "Maria" not in href
+
+
+def test_repeated_wrong_passwords_lock_the_name_for_a_while(wb: tuple[Server, Path, str]) -> None:
+    from pa_docs.log import CaseLog
+    from pa_docs.web._accounts import Throttle, add_user
+
+    server, _, db = wb
+    with CaseLog.open(db) as log:
+        add_user(log.engine, "guessed", "viewer", PASSWORD)
+    with httpx.Client(base_url=server.url, follow_redirects=False) as c:
+        for _ in range(Throttle.LIMIT):
+            page = c.get("/login")
+            data = {"username": "guessed", "password": "nope" * 4, "csrf_token": csrf_of(page.text)}
+            assert c.post("/login", data=data).status_code == 401
+        page = c.get("/login")
+        data = {"username": "guessed", "password": PASSWORD, "csrf_token": csrf_of(page.text)}
+        locked = c.post("/login", data=data)
+        assert locked.status_code == 429 and "Too many wrong passwords" in locked.text
+        assert "pa_docs_session" not in c.cookies
+    assert audit_rows(db, who="guessed", action="login_blocked")

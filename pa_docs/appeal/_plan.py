@@ -26,16 +26,47 @@ from ._reasons import How, MappedReason, map_reasons
 class CriterionAnswer:
     """A criterion that answers a reason, with the record's verdict on it."""
 
-    id: str
-    kind: str
-    text: str
-    citation: str
-    provenance: str
-    quoted: bool
-    status: Status
-    reason: str
-    action: str | None
-    evidence: list[Evidence]
+    verdict: Verdict
+
+    @property
+    def id(self) -> str:
+        return self.verdict.id
+
+    @property
+    def kind(self) -> str:
+        return self.verdict.criterion.kind
+
+    @property
+    def text(self) -> str:
+        return self.verdict.criterion.text
+
+    @property
+    def citation(self) -> str:
+        return self.verdict.criterion.citation
+
+    @property
+    def provenance(self) -> str:
+        return self.verdict.criterion.provenance
+
+    @property
+    def quoted(self) -> bool:
+        return self.verdict.criterion.quoted
+
+    @property
+    def status(self) -> Status:
+        return self.verdict.status
+
+    @property
+    def reason(self) -> str:
+        return self.verdict.reason
+
+    @property
+    def action(self) -> str | None:
+        return self.verdict.action
+
+    @property
+    def evidence(self) -> list[Evidence]:
+        return self.verdict.evidence
 
     @property
     def met(self) -> bool:
@@ -121,17 +152,9 @@ class AppealPlan:
         return [r for r in self.reasons if r.how == "unmapped"]
 
 
-def _answer(v: Verdict) -> CriterionAnswer:
-    c = v.criterion
-    return CriterionAnswer(
-        c.id, c.kind, c.text, c.citation, c.provenance, c.quoted,
-        v.status, v.reason, v.action, list(v.evidence),
-    )  # fmt: skip
-
-
 def _reason_answer(m: MappedReason, verdicts: dict[str, Verdict]) -> ReasonAnswer:
     r = m.reason
-    answers = [_answer(verdicts[i]) for i in m.criteria]
+    answers = [CriterionAnswer(verdicts[i]) for i in m.criteria]
     return ReasonAnswer(m.index, r.text, r.code, m.code_words, m.how, m.family, m.note, answers)
 
 
@@ -220,11 +243,6 @@ def _by_date(items: list[Evidence]) -> list[Evidence]:
     return sorted(unique, key=lambda e: e.date or dt.date.min, reverse=True)
 
 
-def _said(e: Evidence) -> str:
-    shown = e.date.isoformat() if e.date else None
-    return f"{e.summary} ({shown})" if shown and shown not in e.summary else e.summary
-
-
 def p2p_points(plan: AppealPlan) -> list[P2PPoint]:
     """Talking points for a peer-to-peer review, one per denial reason."""
     policy = f"{plan.policy.payer} policy {plan.policy.number or plan.policy.id}"
@@ -237,7 +255,7 @@ def p2p_points(plan: AppealPlan) -> list[P2PPoint]:
         for c in r.criteria:
             if c.met:
                 best = _by_date(c.evidence)
-                shown = _said(best[0]) if best else c.reason
+                shown = c.verdict.wording.dated(best[0]) if best else c.reason
                 questions.append(ASK_MET.format(citation=c.citation, evidence=shown))
             else:
                 questions.append(ASK_GAP.format(citation=c.citation, reason=c.reason))

@@ -16,8 +16,7 @@ def check_case(case: Case, policy: Policy, *, time_of_need_days: int = 30) -> Ch
     ctx = Context(case, policy.disqualifier(), time_of_need_days=time_of_need_days)
     verdicts = []
     for c in policy.criteria(case.request.type):
-        r = c.rule.judge(ctx)
-        verdicts.append(Verdict(c, r.status, r.reason, r.action, r.evidence))
+        verdicts.append(Verdict(c, c.rule.judge(ctx)))
     return CheckResult(
         case.case_id,
         case.request_date,

@@ -10,24 +10,60 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..kinds import CaseStatus, Evidence, Status, case_status
+from ..kinds import ENGLISH, CaseStatus, Evidence, Result, Said, Status, Wording, case_status
 from ..notices import InputWarning, ToFill
 from ..policy import Criterion, Policy
 
 
 @dataclass(slots=True)
 class Verdict:
-    """The verdict on one criterion of a policy."""
+    """The verdict on one criterion of a policy.
+
+    ``result`` is the rule's result as data: its status, its reason and action as message codes
+    with parameters, its typed evidence, and for ``all_of`` / ``any_of`` the results of its
+    parts. ``reason`` and ``action`` are those messages in words (``wording``, English unless
+    given).
+    """
 
     criterion: Criterion
-    status: Status
-    reason: str
-    action: str | None
-    evidence: list[Evidence]
+    result: Result
+    wording: Wording = ENGLISH
 
     @property
     def id(self) -> str:
         return self.criterion.id
+
+    @property
+    def status(self) -> Status:
+        return self.result.status
+
+    @property
+    def evidence(self) -> list[Evidence]:
+        return self.result.evidence
+
+    @property
+    def parts(self) -> list[Result]:
+        """The results of the parts of an ``all_of`` / ``any_of`` rule (none for other kinds)."""
+        return self.result.parts
+
+    @property
+    def code(self) -> str:
+        """The code of the reason's message (``all_of`` / ``any_of`` for a composition)."""
+        return self.result.reason.code
+
+    @property
+    def reason(self) -> str:
+        """Why the criterion is met, not met or missing, naming the evidence and its date."""
+        return self.wording.reason(self.result)
+
+    @property
+    def action(self) -> str | None:
+        """What the documentation specialist should do (None when met)."""
+        return self.wording.action(self.result)
+
+    def said(self) -> Said:
+        """The reason in words, with the evidence it names and the notes it already quotes."""
+        return self.wording.said(self.result)
 
     def to_dict(self) -> dict[str, Any]:
         c = self.criterion
@@ -40,7 +76,21 @@ class Verdict:
             "reason": self.reason,
             "action": self.action,
             "evidence": [e.to_dict() for e in self.evidence],
+            "message": self.result.reason.to_dict(),
+            "parts": [_part(p) for p in self.parts],
         }
+
+
+def _part(r: Result) -> dict[str, Any]:
+    """A part of a composition as JSON: what it checks, its status and message, its parts."""
+    return {
+        "kind": r.kind,
+        "label": r.label,
+        "status": r.status.value,
+        "message": r.reason.to_dict(),
+        "evidence": [e.ref for e in r.evidence],
+        "parts": [_part(p) for p in r.parts],
+    }
 
 
 @dataclass(slots=True)

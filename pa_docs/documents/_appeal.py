@@ -12,11 +12,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..appeal import AppealPlan, p2p_points
+from ..appeal import AppealPlan, CriterionAnswer, p2p_points
 from ..appeal._deadline import deadline_table
 from ..case import Case
-from ..check import Evidence
+from ..check import Evidence, Wording
 from ..errors import InputError
+from ..kinds import ENGLISH, Said
 from ._build import build
 from ._clinical import classes_of, name_classes, objections
 from ._context import long_date
@@ -47,12 +48,11 @@ def _split_therapy(case: Case, support: list[dict[str, Any]]) -> dict[str, list[
     biologic or targeted history (named by class, never called conventional)."""
     out: dict[str, list[str]] = {"conventional": [], "advanced": [], "other": []}
     for s in support:
-        name, _, rest = s["ref"].partition("[")
-        if name != "treatments":
+        if s["section"] != "treatments":
             out["other"].append(s["text"])
             continue
-        t = case.treatments[int(rest.rstrip("]"))]
-        out["advanced" if set(classes_of(t.drug)) & ADVANCED else "conventional"].append(s["text"])
+        advanced = set(classes_of(s["item"].drug)) & ADVANCED
+        out["advanced" if advanced else "conventional"].append(s["text"])
     return out
 
 
@@ -61,47 +61,40 @@ def _attachments_for(titles: list[str], kinds: list[str]) -> list[str]:
     return [a for a in titles if any(p.search(a) for p in pats)]
 
 
-def _note(case: Case, ref: str) -> str | None:
-    """The free-text note of the case item an evidence reference points at (``treatments[1]``)."""
-    name, _, rest = ref.partition("[")
-    items = getattr(case, name, None) if rest else None
-    try:
-        item = items[int(rest.rstrip("]"))] if items is not None else None
-    except (IndexError, ValueError, TypeError):
-        return None
-    note = getattr(item, "note", None)
-    return " ".join(note.split()) if isinstance(note, str) and note.strip() else None
+def _evidence(items: list[Evidence], wording: Wording = ENGLISH) -> list[dict[str, Any]]:
+    return [
+        {
+            "ref": e.ref,
+            "date": e.date.isoformat() if e.date else "",
+            "summary": wording.summary(e),
+            "dated": wording.dated(e),  # the summary with its date, printed once
+            "note": e.note,
+        }
+        for e in items
+    ]
 
 
-def _evidence(case: Case, items: list[Evidence]) -> list[dict[str, Any]]:
-    out = []
-    for e in items:
-        date = e.date.isoformat() if e.date else ""
-        out.append(
-            {
-                "ref": e.ref,
-                "date": date,
-                "summary": e.summary,
-                # the summary with its date, printed once
-                "dated": f"{e.summary} ({date})" if date and date not in e.summary else e.summary,
-                "note": _note(case, e.ref),
-            }
-        )
-    return out
-
-
-def _answer(reason: str, evidence: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
+def _answer(c: CriterionAnswer, said: Said) -> tuple[str, list[dict[str, Any]]]:
     """A met criterion's answer: the verdict's reason as a sentence, with the notes of the items it
     names, and the evidence items it does not name (each printed once, with its date)."""
-    sentence = reason[:1].upper() + reason[1:]
+    sentence = said.text[:1].upper() + said.text[1:]
     more = []
-    for e in evidence:
-        named = e["summary"] in reason or bool(e["date"] and e["date"] in reason)
-        if not named:
-            more.append(e)
-        elif e["note"] and e["note"] not in sentence:
-            sentence = f"{sentence.rstrip('.')}. {e['note']}"
+    for e in c.evidence:
+        if e not in said.named:
+            more.extend(_evidence([e], c.verdict.wording))
+        elif e.note and e not in said.noted:
+            sentence = f"{sentence.rstrip('.')}. {e.note}"
     return sentence, more
+
+
+def _new(support: list[dict[str, Any]], c: CriterionAnswer, said: Said) -> list[dict[str, Any]]:
+    """The supporting items the reason does not already say in the same words."""
+    named = {e.ref: e for e in said.named}
+    return [
+        s
+        for s in support
+        if not (s["ref"] in named and s["text"] == c.verdict.wording.summary(named[s["ref"]]))
+    ]
 
 
 def _expedited_time(decision_time: str | None) -> str | None:
@@ -154,10 +147,11 @@ def appeal_context(plan: AppealPlan, attachments: list[str] | None = None) -> di
     for r in plan.reasons:
         criteria = []
         for c in r.criteria:
-            evidence = _evidence(plan.case, c.evidence)
-            why = name_classes(c.reason, list(plan.case.treatments))
-            sentence, more = _answer(why, evidence)
-            support = relevant(plan.case, c.kind, c.text, [e.ref for e in c.evidence])
+            evidence = _evidence(c.evidence, c.verdict.wording)
+            said = c.verdict.wording.said(name_classes(c.verdict))
+            why = said.text
+            sentence, more = _answer(c, said)
+            support = relevant(plan.case, c.kind, c.text, c.evidence)
             therapy = _split_therapy(plan.case, support) if c.kind == "step_therapy" else None
             criteria.append(
                 {
@@ -176,7 +170,7 @@ def appeal_context(plan: AppealPlan, attachments: list[str] | None = None) -> di
                     "more_evidence": more,
                     "kind": c.kind,
                     # every piece of evidence bearing on the criterion, by its wording
-                    "support": [s for s in support if s["text"] not in c.reason],
+                    "support": _new(support, c, said),
                     "therapy": therapy,
                 }
             )
@@ -336,7 +330,7 @@ def build_p2p(
     for p, r in zip(p2p_points(plan), extra["reasons"], strict=True):
         best = [s["brief"] for c in r["criteria"] for s in c["support"]]
         if not best:
-            best = [e["dated"] for e in _evidence(plan.case, p.evidence)]
+            best = [e["dated"] for e in _evidence(p.evidence)]
         points.append(
             {"n": p.reason_index, "text": p.reason_text, "best": best[:3], "questions": p.questions}
         )

@@ -10,7 +10,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -19,6 +19,7 @@ import yaml
 
 from ..case import Case
 from ..case._model import Lab, Outcome, Score, Treatment
+from ..check import Result, Status, Verdict
 from ..vocab import vocabulary
 
 
@@ -305,19 +306,24 @@ def summary(case: Case) -> dict[str, Any]:
 
 
 _ADVANCED = {"tnf_inhibitor", "other_biologic", "jak_inhibitor", "tyk2_inhibitor", "pde4_inhibitor"}
-_CONVENTIONAL = re.compile(r"^([^:]{3,40}): ", re.IGNORECASE)
 
 
-def name_classes(reason: str, treatments: list[Treatment]) -> str:
-    """A verdict reason that labels a biologic as "conventional therapy" (a policy's branch label)
-    names the drug's own class instead: a TNF inhibitor is never conventional therapy."""
-    m = _CONVENTIONAL.match(reason)
-    if not m or "conventional" not in m.group(1).lower():
-        return reason
-    for t in treatments:
-        if t.drug.lower() in reason.lower() and set(classes_of(t.drug)) & _ADVANCED:
-            return f"{class_names(t.drug)}: {reason[m.end() :]}"
-    return reason
+def name_classes(v: Verdict) -> Result:
+    """A verdict whose deciding ``any_of`` branch is labelled "conventional therapy" (a policy's
+    branch label) but met by a biologic names the drug's own class instead: a TNF inhibitor is
+    never conventional therapy. The verdict's result, relabelled where that applies."""
+    r = v.result
+    if r.kind != "any_of" or r.status is not Status.met:
+        return r
+    i, first = next((i, p) for i, p in enumerate(r.parts) if p.status is Status.met)
+    if not first.label or "conventional" not in first.label.lower():
+        return r
+    for e in first.evidence:
+        if e.section == "treatments" and set(classes_of(e.item.drug)) & _ADVANCED:
+            parts = list(r.parts)
+            parts[i] = replace(first, label=class_names(e.item.drug))
+            return replace(r, parts=parts)
+    return r
 
 
 def objections(case: Case) -> list[dict[str, Any]]:

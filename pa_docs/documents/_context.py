@@ -43,19 +43,6 @@ def input_hash(*parts: Any) -> str:
     return h.hexdigest()[:12]
 
 
-def _ref_source(case: Case, ref: str) -> str | None:
-    """The FHIR resource an item of the case came from, when it was imported."""
-    name, _, rest = ref.partition("[")
-    if not rest:
-        return None
-    items = getattr(case, name, None)
-    try:
-        item = items[int(rest.rstrip("]"))] if items is not None else None
-    except (IndexError, ValueError):
-        return None
-    return getattr(item, "fhir_ref", None)
-
-
 # Where the crosswalk sends a reviewer for each kind of evidence: the evidence summary's sections.
 _SECTIONS = {
     "diagnoses": "Diagnoses",
@@ -65,10 +52,6 @@ _SECTIONS = {
     "findings": "Findings",
     "encounters": "Encounters",
 }
-
-
-def _section(ref: str) -> str | None:
-    return _SECTIONS.get(ref.partition("[")[0])
 
 
 def wording(c: Criterion) -> str:
@@ -96,17 +79,19 @@ def verdicts(case: Case, result: CheckResult) -> list[dict[str, Any]]:
                 "secondary": c.provenance == "summary",
                 "status": v.status.value,
                 "met": v.status is Status.met,
-                "reason": _clinical.name_classes(v.reason, list(case.treatments)),
+                "reason": v.wording.reason(_clinical.name_classes(v)),
                 "action": v.action,
-                "sections": list(dict.fromkeys(s for e in v.evidence if (s := _section(e.ref)))),
+                "sections": list(
+                    dict.fromkeys(s for e in v.evidence if (s := _SECTIONS.get(e.section)))
+                ),
                 # every piece of evidence that bears on the criterion, chosen by its wording
-                "support": relevant(case, c.kind, c.text, [e.ref for e in v.evidence]),
+                "support": relevant(case, c.kind, c.text, v.evidence),
                 "evidence": [
                     {
                         "ref": e.ref,
                         "date": e.date.isoformat() if e.date else "",
                         "summary": e.summary,
-                        "source": _ref_source(case, e.ref),
+                        "source": e.fhir_ref,
                     }
                     for e in v.evidence
                 ],

@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from ..case import Case
+from ..check import Evidence
 from ..vocab import vocabulary
 from ._clinical import class_names, lab_text, score_text, treatment_text
 
@@ -40,15 +41,6 @@ OBJECTIVE = re.compile(
     r"strictur|fistul|synovitis",
     re.I,
 )
-
-
-def _item(case: Case, ref: str) -> tuple[str, Any] | None:
-    name, _, rest = ref.partition("[")
-    items = getattr(case, name, None) if rest else None
-    try:
-        return (name, items[int(rest.rstrip("]"))]) if items is not None else None
-    except (IndexError, ValueError, TypeError):
-        return None
 
 
 def brief(case: Case, name: str, item: Any) -> str:
@@ -120,16 +112,17 @@ def _adds(name: str, item: Any) -> bool:
     return name in ("treatments", "findings", "encounters") and bool(item.note)
 
 
-def relevant(case: Case, kind: str, text: str, refs: list[str]) -> list[dict[str, str]]:
+def relevant(case: Case, kind: str, text: str, evidence: list[Evidence]) -> list[dict[str, Any]]:
     """Every piece of evidence bearing on a criterion (``kind`` and wording ``text``), its own
-    verdict evidence (``refs``) first; each {"ref", "date", "text"}, without duplicates."""
+    verdict ``evidence`` first; each {"ref", "section", "item", "date", "text", "brief"}, without
+    duplicates."""
     picked: list[tuple[str, Any, str]] = []
     own: set[str] = set()
-    for ref in refs:
-        if (found := _item(case, ref)) is not None:
-            own.add(ref)
-            if _adds(*found):
-                picked.append((found[0], found[1], ref))
+    for ev in evidence:
+        if ev.index is not None and ev.item is not None:  # an item of a list of the record
+            own.add(ev.ref)
+            if _adds(ev.section, ev.item):
+                picked.append((ev.section, ev.item, ev.ref))
     severity = kind == "score" or bool(SEVERITY.search(text))
     if severity:
         seen: set[str] = set()
@@ -158,7 +151,7 @@ def relevant(case: Case, kind: str, text: str, refs: list[str]) -> list[dict[str
         for i, f in enumerate(case.findings):
             if f.name == "corticosteroid_dependence":
                 picked.append(("findings", f, f"findings[{i}]"))
-    out: list[dict[str, str]] = []
+    out: list[dict[str, Any]] = []
     seen_refs: set[str] = set()
     for name, item, ref in picked:
         if ref in seen_refs or (ref in own and not _adds(name, item)):
@@ -168,6 +161,8 @@ def relevant(case: Case, kind: str, text: str, refs: list[str]) -> list[dict[str
         out.append(
             {
                 "ref": ref,
+                "section": name,
+                "item": item,
                 "date": date.isoformat() if date else "",
                 "text": describe(case, name, item),
                 "brief": brief(case, name, item),
@@ -177,6 +172,8 @@ def relevant(case: Case, kind: str, text: str, refs: list[str]) -> list[dict[str
         out += [
             {
                 "ref": "notes",
+                "section": "notes",
+                "item": None,
                 "date": "",
                 "text": (n := f"Clinical notes: {s.rstrip('.')}"),
                 "brief": n,

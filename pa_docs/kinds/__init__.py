@@ -20,7 +20,18 @@ from pydantic import Field
 from ._base import Baseline, Condition, DrugMatch, Relative, RuleBase, Window
 from ._codes import any_match, code_matches
 from ._context import Context
-from ._result import CaseStatus, Evidence, Result, Status, case_status, compose_all, compose_any
+from ._result import (
+    CaseStatus,
+    Evidence,
+    Message,
+    Result,
+    Status,
+    case_status,
+    compose_all,
+    compose_any,
+    msg,
+)
+from ._wording import ENGLISH, Said, Wording
 
 KIND_MODULES = (
     "diagnosis",
@@ -59,6 +70,7 @@ for _cls in REGISTRY.values():
 
 
 __all__ = [
+    "ENGLISH",
     "KIND_MODULES",
     "LEAF_KINDS",
     "MODULES",
@@ -69,15 +81,19 @@ __all__ = [
     "Context",
     "DrugMatch",
     "Evidence",
+    "Message",
     "Relative",
     "Result",
     "Rule",
     "RuleBase",
+    "Said",
     "Status",
     "Window",
+    "Wording",
     "any_match",
     "case_status",
     "code_matches",
     "compose_all",
     "compose_any",
+    "msg",
 ]

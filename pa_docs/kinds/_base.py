@@ -235,6 +235,7 @@ class RuleBase(Model):
         """``evaluate``, with this rule's label on the result."""
         result = self.evaluate(ctx)
         result.label = self.label
+        result.kind = self.kind
         return result
 
     def leaves(self) -> Iterator[RuleBase]:

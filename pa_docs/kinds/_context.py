@@ -11,11 +11,7 @@ from ..case import Case, Diagnosis, Encounter, Finding, Lab, Score, Treatment
 from ..vocab import Drug, vocabulary
 from ..vocab._vocab import norm
 from ._base import DrugMatch
-from ._result import Evidence
-
-
-def iso(d: dt.date | None) -> str:
-    return d.isoformat() if d else "undated"
+from ._result import Evidence, Message, msg
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,30 +67,11 @@ class Therapy:
             and (t.end is None or t.end >= request_date)
         )
 
-    def unknown_note(self) -> str:
-        return f"{self.name} ({self.ref}) is not a drug pa-docs knows, so it counts for no class"
-
-    def describe(self) -> str:
-        t = self.t
-        bits = [t.drug]
-        if t.strength or t.form:
-            bits.append(" ".join(x for x in (t.strength, t.form) if x))
-        if t.dose:
-            bits.append(t.dose)
-        start = "start date to fill" if self.start_to_fill else iso(t.start)
-        if self.end_to_fill:
-            when = f"from {start} to an end date still to fill"
-        elif t.end:
-            when = f"from {start} to {iso(t.end)}"
-        else:
-            when = f"since {start}" if t.start or self.start_to_fill else ""
-        out = ", ".join(bits) + (f" {when}" if when else "")
-        if t.outcome:
-            out += f" ({t.outcome.value.replace('_', ' ')})"
-        return out
+    def unknown_note(self) -> Message:
+        return msg("drug.unknown", drug=self.name, ref=self.ref)
 
     def evidence(self) -> Evidence:
-        return Evidence(self.ref, self.t.start, self.describe())
+        return Evidence("treatments", self.index, self.t.start, self.t)
 
 
 Disqualify = Callable[[Lab], str | None]
@@ -152,72 +129,78 @@ class Context:
         item_to_fill = "item" in case.request.pending
         self.requested = req.key if req else ("" if item_to_fill else norm(case.request.item))
 
-    def drug_match(self, th: Therapy, m: DrugMatch) -> str | None:
-        """None when the therapy qualifies under ``m``; else why not ('' when unrelated)."""
+    def drug_match(self, th: Therapy, m: DrugMatch) -> bool | Message:
+        """True when the therapy qualifies under ``m``, False when it is unrelated, else why it
+        falls short (a potency or route the policy does not accept)."""
         v = vocabulary()
         if m.drug is not None:
             key = self.requested if m.drug == "requested" else v.drug(m.drug).key  # type: ignore[union-attr]
             if th.drug.key != key:
-                return ""
+                return False
         else:
             if m.drug_class not in th.classes:
-                return ""
+                return False
             excluded = {
                 self.requested if x == "requested" else v.drug(x).key  # type: ignore[union-attr]
                 for x in m.exclude
             }
             if th.drug.key in excluded:
-                return ""
+                return False
             if m.max_potency_class is not None:
                 potency = v.potency(th.drug, th.t.strength, th.t.form)
                 if potency is None:
-                    return (
-                        f"{th.name} ({th.ref}) has no potency class in the table for its strength "
-                        "and form"
-                    )
+                    return msg("drug.no_potency", drug=th.name, ref=th.ref)
                 if potency > m.max_potency_class:
-                    return (
-                        f"{th.name} {th.t.strength or ''} {th.t.form or ''} is potency class "
-                        f"{potency}, weaker than class {m.max_potency_class}"
-                    ).replace("  ", " ")
+                    what = " ".join(x for x in (th.name, th.t.strength, th.t.form) if x)
+                    return msg("drug.weaker", what=what, potency=potency, limit=m.max_potency_class)
         if m.intensity is not None:
             level = v.intensity(th.drug, th.t.dose, th.t.strength)
             if level != m.intensity:
-                dose = th.t.dose or th.t.strength
-                return (
-                    f"{th.name} ({th.ref}) is not {m.intensity}-intensity at "
-                    f"{dose or 'an unrecorded dose'}"
+                dose = th.t.dose or th.t.strength or "an unrecorded dose"
+                return msg(
+                    "drug.not_intensity", drug=th.name, ref=th.ref, level=m.intensity, dose=dose
                 )
         if m.topical is not None and th.topical != m.topical:
             form = " ".join(x for x in (th.t.route, th.t.form) if x) or "no route or form"
-            return (
-                f"{th.name} ({th.ref}) counts only when {'topical' if m.topical else 'not topical'}"
-                f"; recorded: {form}"
-            )
+            code = "drug.only_topical" if m.topical else "drug.only_not_topical"
+            return msg(code, drug=th.name, ref=th.ref, form=form)
         if m.routes is not None:
             route = (th.t.route or "").strip().lower()
             allowed = {r.lower() for r in m.routes}
             if route not in allowed and th.route not in allowed:
-                return (
-                    f"{th.name} ({th.ref}) counts only when taken {' or '.join(m.routes[:2])}; "
-                    f"route recorded: {th.t.route or 'none'}"
+                return msg(
+                    "drug.route",
+                    drug=th.name,
+                    ref=th.ref,
+                    routes=m.routes[:2],
+                    route=th.t.route or "none",
                 )
-        return None
+        return True
 
-    def matching(self, matches: list[DrugMatch]) -> tuple[list[Therapy], list[str]]:
+    def qualifies(self, th: Therapy, matches: list[DrugMatch]) -> bool:
+        """Whether the therapy qualifies under any of ``matches``."""
+        return any(self.drug_match(th, m) is True for m in matches)
+
+    def matching(self, matches: list[DrugMatch]) -> tuple[list[Therapy], list[Message]]:
         """Therapies (not samples) qualifying under any of ``matches``; why near-misses fail."""
         found: list[Therapy] = []
-        why: list[str] = []
+        why: list[Message] = []
         for th in self.therapies:
             reasons = [self.drug_match(th, m) for m in matches]
-            if any(r is None for r in reasons):
+            if any(r is True for r in reasons):
                 found.append(th)
             else:
-                why.extend(r for r in reasons if r)
+                why.extend(r for r in reasons if isinstance(r, Message))
         return found, why
 
     def samples_of(self, matches: list[DrugMatch]) -> list[Therapy]:
-        return [th for th in self.samples if any(self.drug_match(th, m) is None for m in matches)]
+        return [th for th in self.samples if self.qualifies(th, matches)]
+
+    def names(self, matches: list[DrugMatch]) -> list[str]:
+        """The drugs or classes of ``matches`` by name (``requested``: the requested drug)."""
+        return [
+            self.requested if m.drug == "requested" else m.label(self.requested) for m in matches
+        ]
 
     def start_of(self, matches: list[DrugMatch]) -> Therapy | None:
         """The therapy whose start anchors a window: the current one, else the latest started."""
@@ -233,28 +216,3 @@ _T = TypeVar("_T", Diagnosis, Score, Finding, Encounter, Lab, Treatment)
 
 def _usable(items: list[_T]) -> list[tuple[int, _T]]:
     return [(i, x) for i, x in enumerate(items) if x.usable]
-
-
-def lab_summary(lab: Lab) -> str:
-    v = vocabulary()
-    name = v.tests[lab.key].short
-    bits = [name]
-    if lab.result:
-        bits.append(lab.result)
-    if lab.value is not None:
-        unit = "" if not lab.unit else (lab.unit if lab.unit == "%" else f" {lab.unit}")
-        bits.append(f"{lab.value:g}{unit}")
-    if lab.events is not None:
-        bits[-1] += ","
-        bits.append(f"{lab.events} events")
-    if lab.context:
-        bits.append(f"at {lab.context}" if lab.context == "rest" else f"during {lab.context}")
-    return " ".join(bits) + f" on {iso(lab.date)}"
-
-
-def drug_names(matches: list[DrugMatch], requested: str, conj: str = "or") -> str:
-    """The drugs and classes of ``matches`` in words: 'a, b or c' (or 'a, b and c')."""
-    names = [requested if m.drug == "requested" else m.label(requested) for m in matches]
-    if len(names) <= 2:
-        return f" {conj} ".join(names)
-    return ", ".join(names[:-1]) + f" {conj} " + names[-1]

@@ -4,15 +4,22 @@ missing rules.
 ``all_of`` is not_met if any part is not_met, else missing if any part is missing, else met.
 ``any_of`` is met if any part is met, else missing if any part is missing, else not_met.
 A case is ``ready`` when every criterion is met, ``not_met`` when any is not_met, else ``gaps``.
+
+A result is data, not prose: a status, a ``Message`` (a code and its parameters) for the reason
+and one for the action, typed ``Evidence`` references, and for a composition its parts. The
+words are produced from these by ``pa_docs.kinds._wording``, the one module that writes them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class Status(StrEnum):
@@ -38,92 +45,162 @@ def case_status(statuses: Iterable[Status]) -> CaseStatus:
 
 
 @dataclass(frozen=True, slots=True)
-class Evidence:
-    """One item of the case a verdict rests on: where it is, its date, and what it says."""
+class Message:
+    """A sentence as data: ``code`` names it (``lab.no_result``), ``params`` fill it in.
 
-    ref: str
+    Parameters are plain values, dates, ``Evidence`` (said as the item's summary), other
+    messages, or lists of these. ``pa_docs.kinds._wording`` turns a message into words.
+    """
+
+    code: str
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def evidence(self) -> list[Evidence]:
+        """The evidence this message names, in its parameters and theirs."""
+        out: list[Evidence] = []
+
+        def walk(value: Any) -> None:
+            if isinstance(value, Evidence):
+                out.append(value)
+            elif isinstance(value, Message):
+                for v in value.params.values():
+                    walk(v)
+            elif isinstance(value, list | tuple):
+                for v in value:
+                    walk(v)
+
+        walk(self)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The message as JSON: its code, and its parameters (evidence as refs)."""
+        return {"code": self.code, "params": {k: _plain(v) for k, v in self.params.items()}}
+
+
+def _plain(value: Any) -> Any:
+    """A parameter as JSON: evidence as its ref, a message as its code and parameters."""
+    if isinstance(value, Evidence):
+        return value.ref
+    if isinstance(value, Message):
+        return value.to_dict()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json", exclude_none=True)
+    return value
+
+
+def unique(items: Iterable[T]) -> list[T]:
+    """``items`` without repeats (equal items), in order; for items that cannot be hashed."""
+    out: list[T] = []
+    for x in items:
+        if x not in out:
+            out.append(x)
+    return out
+
+
+def msg(code: str, /, **params: Any) -> Message:
+    """``Message(code, params)``, written ``msg("lab.no_result", tests=...)``."""
+    return Message(code, params)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One item of the case a verdict rests on.
+
+    Where it is: ``section`` (``labs``, ``treatments``, ``patient``, ...) and ``index`` in that
+    list, or ``field`` of a single block (``patient.birth_date``); ``item`` is the record object
+    itself (a ``Lab``, ``Treatment``, ...); ``date`` is its date. ``role`` says how a verdict uses
+    it where that changes its description (``baseline``).
+    """
+
+    section: str
+    index: int | None
     date: dt.date | None
-    summary: str
+    item: Any = dataclasses.field(default=None, compare=False, hash=False, repr=False)
+    field: str | None = None
+    role: str | None = None
+
+    @property
+    def ref(self) -> str:
+        """Where the item is, as a path into the case: ``labs[2]``, ``patient.birth_date``."""
+        if self.index is not None:
+            return f"{self.section}[{self.index}]"
+        return f"{self.section}.{self.field}" if self.field else self.section
+
+    @property
+    def summary(self) -> str:
+        """What the item says, in a few words ("IGRA negative on 2026-07-21")."""
+        from ._wording import ENGLISH
+
+        return ENGLISH.summary(self)
+
+    @property
+    def note(self) -> str | None:
+        """The record's own free-text note on the item, on one line."""
+        note = getattr(self.item, "note", None)
+        return " ".join(note.split()) if isinstance(note, str) and note.strip() else None
+
+    @property
+    def fhir_ref(self) -> str | None:
+        """The FHIR resource the item was imported from, if it was."""
+        ref = getattr(self.item, "fhir_ref", None)
+        return ref if isinstance(ref, str) else None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "ref": self.ref,
             "date": self.date.isoformat() if self.date else None,
             "summary": self.summary,
+            "section": self.section,
+            "index": self.index,
         }
 
 
 @dataclass(slots=True)
 class Result:
-    """The outcome of one rule: status, a sentence of reason, what to do, and the evidence."""
+    """The outcome of one rule: its status, the reason and what to do (as messages), and the
+    evidence. A composition (``all_of``, ``any_of``) keeps its ``parts``."""
 
     status: Status
-    reason: str
-    action: str | None = None
-    evidence: list[Evidence] = field(default_factory=list)
+    reason: Message
+    action: Message | None = None
+    evidence: list[Evidence] = dataclasses.field(default_factory=list)
     label: str | None = None
+    kind: str | None = None
+    parts: list[Result] = dataclasses.field(default_factory=list)
+
+
+def _evidence(parts: list[Result]) -> list[Evidence]:
+    out: list[Evidence] = []
+    for p in parts:
+        out.extend(e for e in p.evidence if e not in out)
+    return out
 
 
 def compose_all(parts: list[Result], label: str | None = None) -> Result:
+    """All parts: not_met if any is, else missing if any is, else met. The evidence is that of
+    the failing parts when one fails, else of every part."""
     bad = [p for p in parts if p.status is Status.not_met]
-    gaps = [p for p in parts if p.status is Status.missing]
     if bad:
-        return _join(Status.not_met, bad, label)
-    if gaps:
-        return _join(Status.missing, gaps, label, evidence_from=parts)
-    return _join(Status.met, parts, label)
+        status, evidence = Status.not_met, _evidence(bad)
+    elif any(p.status is Status.missing for p in parts):
+        status, evidence = Status.missing, _evidence(parts)
+    else:
+        status, evidence = Status.met, _evidence(parts)
+    return Result(status, Message("all_of"), None, evidence, label, "all_of", list(parts))
 
 
 def compose_any(parts: list[Result], label: str | None = None) -> Result:
+    """Any part: met if any is (with the evidence of the first met part), else missing if any
+    is, else not_met."""
     met = [p for p in parts if p.status is Status.met]
     if met:
-        first = met[0]
-        reason = f"{first.label}: {first.reason}" if first.label else first.reason
-        return Result(Status.met, reason, None, list(first.evidence), label)
-    gaps = [p for p in parts if p.status is Status.missing]
-    if gaps:
-        return _join(Status.missing, parts, label, actions_from=gaps, joiner=" Or: ")
-    return _join(Status.not_met, parts, label, joiner=" Or: ")
-
-
-def _join(
-    status: Status,
-    parts: list[Result],
-    label: str | None,
-    *,
-    evidence_from: list[Result] | None = None,
-    actions_from: list[Result] | None = None,
-    joiner: str = " ",
-) -> Result:
-    # a sentence that an earlier part already said (the same resting result judged for Group I
-    # and for Group II) is said once
-    seen: set[str] = set()
-    reasons = []
-    for p in parts:
-        said = _unsaid(p.reason, seen)
-        if said:
-            reasons.append(f"{p.label}: {said}" if p.label else said)
-    actions = [a for a in (_unsaid(p.action or "", seen) for p in actions_from or parts) if a]
-    evidence: list[Evidence] = []
-    for p in evidence_from or parts:
-        evidence.extend(e for e in p.evidence if e not in evidence)
-    action = joiner.join(actions) if actions else None
-    return Result(status, " ".join(reasons), action, evidence, label)
-
-
-def _unsaid(text: str, seen: set[str]) -> str:
-    """``text`` without the sentences in ``seen`` (keeping the 'Or:' between the rest)."""
-    if ". " not in text:  # one sentence, the common case
-        if not text or text in seen:
-            return ""
-        seen.add(text)
-        return text
-    alternatives = []
-    for alt in text.split(" Or: "):
-        parts = alt.split(". ")
-        sentences = [x + "." for x in parts[:-1]] + [parts[-1]]
-        kept = [x for x in sentences if x and x not in seen]
-        seen.update(kept)
-        if kept:
-            alternatives.append(" ".join(kept))
-    return " Or: ".join(alternatives)
+        status, evidence = Status.met, list(met[0].evidence)
+    elif any(p.status is Status.missing for p in parts):
+        status, evidence = Status.missing, _evidence(parts)
+    else:
+        status, evidence = Status.not_met, _evidence(parts)
+    return Result(status, Message("any_of"), None, evidence, label, "any_of", list(parts))

@@ -12,8 +12,36 @@ from pydantic import Field, field_validator
 
 from ..case import Outcome
 from ._base import Drugs, RuleBase, drug_matches
-from ._context import Context, drug_names, iso
-from ._result import Result, Status
+from ._context import Context
+from ._result import Result, Status, msg
+
+WORDS = {
+    "concurrent.start_to_fill": "{trial}: whether it is current therapy depends on its start "
+    "date, still to fill.",
+    "concurrent.fill_start": "Fill in the start date of {drug} ({ref}).",
+    "concurrent.excluded_current": "{trial} is current therapy; the policy excludes use with "
+    "{drugs:list}.",
+    "concurrent.document_stop": "Document that {drug} has stopped (its end date), or that it "
+    "will stop before the requested drug starts.",
+    "concurrent.past_only": " (past use only: {trials:semi})",
+    "concurrent.none_current": "No current use of {drugs:list} is on record{past}.",
+    "concurrent.days": " ({days} days on the request date)",
+    "concurrent.ongoing": "{trial}: ongoing{days}.",
+    "concurrent.all_contraindicated": "{drugs:list} are all contraindicated.",
+    "concurrent.or_contra": ", or contraindications to all of them",
+    "concurrent.others_unknown": "{trials:semi}; no record of {others:list} is on file.",
+    "concurrent.record_others": "Record current {others:list} with its start date, or its "
+    "contraindication.",
+    "concurrent.too_short": "{trial}: {days} days on the request date, fewer than the {min_days} "
+    "days required.",
+    "concurrent.resubmit": "Resubmit once {drug} has been taken for {min_days} days (from "
+    "{start}).",
+    "concurrent.not_current": "No current {drugs:list}: {trials:semi}.",
+    "concurrent.document_current": "Document current use of {drugs:list}{or_contra}.",
+    "concurrent.none": "No record of {drugs:list} is on file.",
+    "concurrent.record_current": "Record the current {drugs:list} treatment with its start "
+    "date{or_contra}.",
+}
 
 EXAMPLE = """\
 # criteria/aetna-infliximab-ra.yaml, criterion "combination"
@@ -41,7 +69,7 @@ class ConcurrentTherapyRule(RuleBase):
 
     def evaluate(self, ctx: Context) -> Result:
         rd = ctx.request_date
-        names = drug_names(self.drugs, ctx.requested)
+        names = ctx.names(self.drugs)
         found, _ = ctx.matching(self.drugs)
         current = [th for th in found if th.is_current(rd)]
         # a start date still to fill: the treatment may or may not be current
@@ -52,9 +80,8 @@ class ConcurrentTherapyRule(RuleBase):
             th = unsure[0]
             return Result(
                 Status.missing,
-                f"{th.describe()}: whether it is current therapy depends on its start date, "
-                "still to fill.",
-                f"Fill in the start date of {th.name} ({th.ref}).",
+                msg("concurrent.start_to_fill", trial=th.evidence()),
+                msg("concurrent.fill_start", drug=th.name, ref=th.ref),
                 [th.evidence() for th in unsure],
             )
         if self.mode == "excluded":
@@ -62,16 +89,14 @@ class ConcurrentTherapyRule(RuleBase):
                 th = current[0]
                 return Result(
                     Status.not_met,
-                    f"{th.describe()} is current therapy; the policy excludes use with {names}.",
-                    f"Document that {th.name} has stopped (its end date), or that it will stop "
-                    "before the requested drug starts.",
+                    msg("concurrent.excluded_current", trial=th.evidence(), drugs=names),
+                    msg("concurrent.document_stop", drug=th.name),
                     [th.evidence() for th in current],
                 )
-            past = f" (past use only: {'; '.join(th.describe() for th in found)})" if found else ""
+            trials = [th.evidence() for th in found]
+            past = msg("concurrent.past_only", trials=trials) if found else None
             return Result(
-                Status.met,
-                f"No current use of {names} is on record{past}.",
-                evidence=[th.evidence() for th in found],
+                Status.met, msg("concurrent.none_current", drugs=names, past=past), evidence=trials
             )
         long_enough = [
             th
@@ -80,60 +105,61 @@ class ConcurrentTherapyRule(RuleBase):
         ]
         if long_enough:
             th = long_enough[0]
-            days = f" ({th.length_days(rd)} days on the request date)" if self.min_days else ""
+            days = msg("concurrent.days", days=th.length_days(rd)) if self.min_days else None
             return Result(
                 Status.met,
-                f"{th.describe()}: ongoing{days}.",
+                msg("concurrent.ongoing", trial=th.evidence(), days=days),
                 evidence=[th.evidence() for th in long_enough],
             )
         contra = [th for th in found if th.t.outcome is Outcome.contraindication]
         if (
             self.or_all_contraindicated
             and contra
-            and all(any(ctx.drug_match(th, m) is None for th in contra) for m in self.drugs)
+            and all(any(ctx.drug_match(th, m) is True for th in contra) for m in self.drugs)
         ):
             return Result(
                 Status.met,
-                f"{names} are all contraindicated.",
+                msg("concurrent.all_contraindicated", drugs=names),
                 evidence=[th.evidence() for th in contra],
             )
+        or_contra = msg("concurrent.or_contra") if self.or_all_contraindicated else None
         if self.or_all_contraindicated and contra:
             # some are contraindicated and nothing at all is on record about the others: look for it
-            rest = [m for m in self.drugs if not any(ctx.drug_match(th, m) is None for th in found)]
+            rest = [m for m in self.drugs if not any(ctx.drug_match(th, m) is True for th in found)]
             if rest and not current:
-                others = drug_names(rest, ctx.requested)
+                others = ctx.names(rest)
+                trials = [th.evidence() for th in contra]
                 return Result(
                     Status.missing,
-                    f"{'; '.join(th.describe() for th in contra)}; "
-                    f"no record of {others} is on file.",
-                    f"Record current {others} with its start date, or its contraindication.",
-                    [th.evidence() for th in contra],
+                    msg("concurrent.others_unknown", trials=trials, others=others),
+                    msg("concurrent.record_others", others=others),
+                    trials,
                 )
         if current:
             th = current[0]
             return Result(
                 Status.not_met,
-                f"{th.describe()}: {th.length_days(rd)} days on the request date, fewer than the "
-                f"{self.min_days} days required.",
-                f"Resubmit once {th.name} has been taken for {self.min_days} days "
-                f"(from {iso(th.t.start)}).",
+                msg(
+                    "concurrent.too_short",
+                    trial=th.evidence(),
+                    days=th.length_days(rd),
+                    min_days=self.min_days,
+                ),
+                msg("concurrent.resubmit", drug=th.name, min_days=self.min_days, start=th.t.start),
                 [th.evidence()],
             )
         if found:
+            trials = [th.evidence() for th in found]
             return Result(
                 Status.not_met,
-                f"No current {names}: {'; '.join(th.describe() for th in found)}.",
-                f"Document current use of {names}"
-                + (
-                    ", or contraindications to all of them." if self.or_all_contraindicated else "."
-                ),
-                [th.evidence() for th in found],
+                msg("concurrent.not_current", drugs=names, trials=trials),
+                msg("concurrent.document_current", drugs=names, or_contra=or_contra),
+                trials,
             )
         return Result(
             Status.missing,
-            f"No record of {names} is on file.",
-            f"Record the current {names} treatment with its start date"
-            + (", or contraindications to all of them." if self.or_all_contraindicated else "."),
+            msg("concurrent.none", drugs=names),
+            msg("concurrent.record_current", drugs=names, or_contra=or_contra),
         )
 
 

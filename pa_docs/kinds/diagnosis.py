@@ -7,6 +7,7 @@ Met when a code falls under ``codes`` and not under ``exclude``; not_met otherwi
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Literal
 
 from pydantic import Field
@@ -14,7 +15,23 @@ from pydantic import Field
 from ._base import RuleBase
 from ._codes import any_match
 from ._context import Context
-from ._result import Evidence, Result, Status
+from ._result import Evidence, Result, Status, msg
+
+WORDS = {
+    "diagnosis.met": "{found} is on record{onset}; the policy covers {codes:comma}.",
+    "diagnosis.onset": ", onset {date}",
+    "diagnosis.on_record": " (on record: {found:comma})",
+    "diagnosis.request_to_fill": "The request's diagnosis code is still to fill (FILL-IN){seen}; "
+    "the policy covers {codes:comma}.",
+    "diagnosis.fill_request": "Fill in request.diagnosis with the ICD-10-CM code the request is "
+    "for.",
+    "diagnosis.none": "No diagnosis is on record.",
+    "diagnosis.record": "Record the diagnosis with its ICD-10-CM code.",
+    "diagnosis.not_met": "No diagnosis on record falls under {codes:comma}: found {found:comma}"
+    "{excluded}.",
+    "diagnosis.excluded": " ({codes:comma} is excluded by the policy)",
+    "diagnosis.confirm": "Confirm the diagnosis: the policy covers {codes:comma}.",
+}
 
 EXAMPLE = """\
 # criteria/aetna-infliximab-ra.yaml, criterion "diagnosis"
@@ -38,48 +55,44 @@ class DiagnosisRule(RuleBase):
 
     def evaluate(self, ctx: Context) -> Result:
         case = ctx.case
-        wanted = ", ".join(self.codes)
-        records = [(f"diagnoses[{i}]", d.code, d.description, d.onset) for i, d in ctx.diagnoses]
+        records = [Evidence("diagnoses", i, d.onset, d, role="code") for i, d in ctx.diagnoses]
         req = case.request.diagnosis
         req_to_fill = "diagnosis" in case.request.pending
+        request_ev = Evidence("request", None, None, case.request, "diagnosis")
         if self.request_only:
-            records = [] if req_to_fill else [("request.diagnosis", req, None, None)]
-        elif not req_to_fill and req not in {r[1] for r in records}:
-            records.insert(0, ("request.diagnosis", req, None, None))
+            records = [] if req_to_fill else [request_ev]
+        elif not req_to_fill and req not in {e.item.code for e in records}:
+            records.insert(0, request_ev)
         excluded = []
-        for ref, code, desc, onset in records:
+        for e in records:
+            code = e.item.code if e.section == "diagnoses" else req
             if any_match(code, self.codes):
                 if any_match(code, self.exclude):
                     excluded.append(code)
                     continue
-                what = f"{code}{f' ({desc})' if desc else ''}"
-                since = f", onset {onset.isoformat()}" if onset else ""
-                return Result(
-                    Status.met,
-                    f"{what} is on record{since}; the policy covers {wanted}.",
-                    evidence=[Evidence(ref, onset, what)],
-                )
+                found = replace(e, role=None)
+                onset = msg("diagnosis.onset", date=e.date) if e.date else None
+                said = msg("diagnosis.met", found=found, onset=onset, codes=self.codes)
+                return Result(Status.met, said, evidence=[found])
         if req_to_fill:  # the request's code is a placeholder: nothing contradicts it yet
-            found = f" (on record: {', '.join(r[1] for r in records)})" if records else ""
+            seen = msg("diagnosis.on_record", found=records) if records else None
             return Result(
                 Status.missing,
-                f"The request's diagnosis code is still to fill (FILL-IN){found}; the policy "
-                f"covers {wanted}.",
-                "Fill in request.diagnosis with the ICD-10-CM code the request is for.",
+                msg("diagnosis.request_to_fill", seen=seen, codes=self.codes),
+                msg("diagnosis.fill_request"),
             )
         if not records:
-            return Result(
-                Status.missing,
-                "No diagnosis is on record.",
-                "Record the diagnosis with its ICD-10-CM code.",
-            )
-        found = ", ".join(r[1] for r in records)
-        note = f" ({', '.join(excluded)} is excluded by the policy)" if excluded else ""
+            return Result(Status.missing, msg("diagnosis.none"), msg("diagnosis.record"))
         return Result(
             Status.not_met,
-            f"No diagnosis on record falls under {wanted}: found {found}{note}.",
-            f"Confirm the diagnosis: the policy covers {wanted}.",
-            [Evidence(r[0], r[3], r[1]) for r in records],
+            msg(
+                "diagnosis.not_met",
+                codes=self.codes,
+                found=records,
+                excluded=msg("diagnosis.excluded", codes=excluded) if excluded else None,
+            ),
+            msg("diagnosis.confirm", codes=self.codes),
+            records,
         )
 
 

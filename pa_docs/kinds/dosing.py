@@ -8,7 +8,17 @@ from pydantic import Field
 
 from ._base import RuleBase
 from ._context import Context
-from ._result import Evidence, Result, Status
+from ._result import Evidence, Result, Status, msg
+
+WORDS = {
+    "dosing.incomplete": "The request gives no {lacking:and}; the policy allows {doses:or}, "
+    "{frequencies:or}.",
+    "dosing.add": "Add the requested {lacking:and} to the request.",
+    "dosing.met": "Requested {request}, as the policy allows.",
+    "dosing.not_met": "Requested {request}; the policy allows {doses:or}, {frequencies:or}.",
+    "dosing.correct": "Correct the requested dose and frequency, or document why a different "
+    "regimen is needed.",
+}
 
 EXAMPLE = """\
 # criteria/uhc-vedolizumab-crohns.yaml, criterion "dosing"
@@ -33,29 +43,22 @@ class DosingRule(RuleBase):
 
     def evaluate(self, ctx: Context) -> Result:
         r = ctx.case.request
-        allowed = f"{' or '.join(self.dose)}, {' or '.join(repr(f) for f in self.frequency)}"
+        allowed = {"doses": self.dose, "frequencies": [repr(f) for f in self.frequency]}
         if not r.dose or not r.frequency:
-            lacking = " and ".join(
-                n for n, v in (("dose", r.dose), ("frequency", r.frequency)) if not v
-            )
+            lacking = [n for n, v in (("dose", r.dose), ("frequency", r.frequency)) if not v]
             return Result(
                 Status.missing,
-                f"The request gives no {lacking}; the policy allows {allowed}.",
-                f"Add the requested {lacking} to the request.",
+                msg("dosing.incomplete", lacking=lacking, **allowed),
+                msg("dosing.add", lacking=lacking),
             )
-        ev = [Evidence("request.dose", None, f"{r.dose}, {r.frequency}")]
+        ev = Evidence("request", None, None, r, "dose")
+        said = {"request": ev}
         dose_ok = _squash(r.dose) in {_squash(d) for d in self.dose}
         freq_ok = _squash(r.frequency) in {_squash(f) for f in self.frequency}
         if dose_ok and freq_ok:
-            return Result(
-                Status.met, f"Requested {r.dose}, {r.frequency}, as the policy allows.", evidence=ev
-            )
+            return Result(Status.met, msg("dosing.met", **said), evidence=[ev])
         return Result(
-            Status.not_met,
-            f"Requested {r.dose}, {r.frequency}; the policy allows {allowed}.",
-            "Correct the requested dose and frequency, or document why a different regimen is "
-            "needed.",
-            ev,
+            Status.not_met, msg("dosing.not_met", **said, **allowed), msg("dosing.correct"), [ev]
         )
 
 

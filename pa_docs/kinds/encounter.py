@@ -9,8 +9,28 @@ from pydantic import Field, model_validator
 
 from ..vocab import vocabulary
 from ._base import Relative, RuleBase, Window
-from ._context import Context, drug_names, iso, lab_summary
-from ._result import Evidence, Result, Status
+from ._context import Context
+from ._result import Evidence, Result, Status, msg
+
+WORDS = {
+    "encounter.types": "{types:encounters}",
+    "encounter.within": " within {window}",
+    "encounter.before": " before the {test}",
+    "encounter.between": " between day {from_day} ({lo}) and day {to_day} ({hi}) after "
+    "{anchor.item.drug} started on {anchor.date}",
+    "encounter.no_test": "No {tests:tests} is on record to date the {types:encounters} against.",
+    "encounter.record_test": "Record the {tests:tests} result; the {types:encounters} must "
+    "precede it.",
+    "encounter.found": " (found: {found:comma})",
+    "encounter.none": "No {types:encounters}{window} is on record{seen}.",
+    "encounter.find": "Find or document a {types:encounters}{window}.",
+    "encounter.not_improved": "The {encounter} documents no improvement of symptoms.",
+    "encounter.no_improvement": "The record does not show improved symptoms on therapy.",
+    "encounter.improvement_unknown": "The {encounter} does not say whether symptoms improved.",
+    "encounter.document_response": "Document the symptom response at the visit of {on} "
+    "(encounters: symptoms_improved).",
+    "encounter.met": "{type:encounter_type} on {on},{window}{visit:note_colon}{stop}",
+}
 
 EXAMPLE = """\
 # criteria/medicare-pap-osa.yaml, continuation criterion "re-evaluation"
@@ -19,11 +39,6 @@ types: [face_to_face, telehealth]
 relative_to: {start_of: [cpap], from_day: 31, to_day: 91}
 symptoms_improved: true
 """
-
-
-def _kind(key: str) -> str:
-    """An encounter type in words ('face-to-face clinical evaluation', not 'face_to_face')."""
-    return vocabulary().encounter_types[key].lower()
 
 
 class EncounterRule(RuleBase):
@@ -50,102 +65,90 @@ class EncounterRule(RuleBase):
         return self
 
     def evaluate(self, ctx: Context) -> Result:
-        v = vocabulary()
-        types = " or ".join(v.encounter_types[t].lower() for t in self.types)
         encounters = sorted(
-            ((i, e) for i, e in ctx.encounters if e.type in self.types),
-            key=lambda x: x[1].date,
+            (
+                Evidence("encounters", i, e.date, e)
+                for i, e in ctx.encounters
+                if e.type in self.types
+            ),
+            key=lambda x: x.item.date,
             reverse=True,
         )
+        types = self.types
         lo: dt.date | None = self.within.start(ctx.request_date) if self.within else None
         hi: dt.date | None = None
-        window = f"within {self.within.words()}" if self.within else ""
+        window = msg("encounter.within", window=self.within) if self.within else None
         anchor_ev: list[Evidence] = []
         if self.before_test:
             tests = [(i, lab) for i, lab in ctx.labs if lab.key in self.before_test]
-            names = " or ".join(v.tests[t].short for t in self.before_test)
             if not tests:
                 return Result(
                     Status.missing,
-                    f"No {names} is on record to date the {types} against.",
-                    f"Record the {names} result; the {types} must precede it.",
+                    msg("encounter.no_test", tests=self.before_test, types=types),
+                    msg("encounter.record_test", tests=self.before_test, types=types),
                 )
             ti, test = max(tests, key=lambda x: x[1].date)
             hi = test.date - dt.timedelta(days=1)
-            window = f"before the {lab_summary(test)}"
-            anchor_ev = [Evidence(f"labs[{ti}]", test.date, lab_summary(test))]
+            test_ev = Evidence("labs", ti, test.date, test)
+            window = msg("encounter.before", test=test_ev)
+            anchor_ev = [test_ev]
         if self.relative_to:
             anchor = ctx.start_of(self.relative_to.start_of)
             if anchor is None or anchor.t.start is None:
-                what = drug_names(self.relative_to.start_of, ctx.requested)
+                drugs = ctx.names(self.relative_to.start_of)
                 return Result(
                     Status.missing,
-                    f"No start date of {what} is on record to date the {types} against.",
-                    f"Record the {what} treatment with its start date.",
+                    msg("no_start_date", drugs=drugs, what=msg("encounter.types", types=types)),
+                    msg("record_start_date", drugs=drugs),
                 )
             s = anchor.t.start
             lo = s + dt.timedelta(days=self.relative_to.from_day)
             if self.relative_to.to_day is not None:
                 hi = s + dt.timedelta(days=self.relative_to.to_day)
-            window = (
-                f"between day {self.relative_to.from_day} ({iso(lo)}) and day "
-                f"{self.relative_to.to_day} ({iso(hi)}) after {anchor.name} started on {iso(s)}"
+            window = msg(
+                "encounter.between",
+                from_day=self.relative_to.from_day,
+                lo=lo,
+                to_day=self.relative_to.to_day,
+                hi=hi,
+                anchor=anchor.evidence(),
             )
             anchor_ev = [anchor.evidence()]
         inside = [
-            (i, e)
-            for i, e in encounters
-            if (lo is None or e.date >= lo) and (hi is None or e.date <= hi)
+            e
+            for e in encounters
+            if (lo is None or e.item.date >= lo) and (hi is None or e.item.date <= hi)
         ]
         if not inside:
-            seen = (
-                " (found: "
-                + ", ".join(f"{_kind(e.type)} on {iso(e.date)}" for _, e in encounters[:3])
-                + ")"
-                if encounters
-                else ""
-            )
+            seen = msg("encounter.found", found=encounters[:3]) if encounters else None
             return Result(
                 Status.missing,
-                f"No {types} {window} is on record{seen}.",
-                f"Find or document {'an' if types[:1] in 'aeiou' else 'a'} {types} {window}.",
+                msg("encounter.none", types=types, window=window, seen=seen),
+                msg("encounter.find", types=types, window=window),
                 anchor_ev,
             )
         if self.symptoms_improved is not None:
-            good = [(i, e) for i, e in inside if e.symptoms_improved is True]
+            good = [e for e in inside if e.item.symptoms_improved is True]
             if not good:
-                i, e = inside[0]
-                ev = [
-                    Evidence(f"encounters[{i}]", e.date, f"{_kind(e.type)} on {iso(e.date)}"),
-                    *anchor_ev,
-                ]
-                if any(e.symptoms_improved is False for _, e in inside):
+                e = inside[0]
+                if any(x.item.symptoms_improved is False for x in inside):
                     return Result(
                         Status.not_met,
-                        f"The {_kind(e.type)} on {iso(e.date)} documents no improvement of "
-                        "symptoms.",
-                        "The record does not show improved symptoms on therapy.",
-                        ev,
+                        msg("encounter.not_improved", encounter=e),
+                        msg("encounter.no_improvement"),
+                        [e, *anchor_ev],
                     )
                 return Result(
                     Status.missing,
-                    f"The {_kind(e.type)} on {iso(e.date)} does not say whether symptoms improved.",
-                    f"Document the symptom response at the visit of {iso(e.date)} "
-                    "(encounters: symptoms_improved).",
-                    ev,
+                    msg("encounter.improvement_unknown", encounter=e),
+                    msg("encounter.document_response", on=e.date),
+                    [e, *anchor_ev],
                 )
             inside = good
-        i, e = inside[0]
-        note = f": {e.note}" if e.note else ""
-        reason = f"{v.encounter_types[e.type]} on {iso(e.date)}, {window}{note}"
-        return Result(
-            Status.met,
-            reason if reason.endswith(".") else reason + ".",
-            evidence=[
-                Evidence(f"encounters[{i}]", e.date, f"{_kind(e.type)} on {iso(e.date)}"),
-                *anchor_ev,
-            ],
-        )
+        e = inside[0]
+        stop = "" if (e.item.note or "").endswith(".") else "."
+        said = {"type": e.item.type, "on": e.date, "window": window, "visit": e, "stop": stop}
+        return Result(Status.met, msg("encounter.met", **said), evidence=[e, *anchor_ev])
 
 
 RULE = EncounterRule

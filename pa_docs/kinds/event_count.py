@@ -15,8 +15,24 @@ from pydantic import Field, field_validator
 
 from ..vocab import vocabulary
 from ._base import RuleBase, Window
-from ._context import Context, iso
-from ._result import Evidence, Result, Status
+from ._context import Context
+from ._result import Evidence, Result, Status, msg
+
+WORDS = {
+    "events.what": "{names:or}",
+    "events.name": "{name:finding}",
+    "events.window": " within {window} of the request (since {since})",
+    "events.met": "{count} on record ({what}){window}: {dates:comma}.",
+    "events.too_few": "The policy asks for at least {min} ({what}){window}: {seen}{older}.",
+    "events.seen_none": "none is on record",
+    "events.seen_some": "{count} is on record ({dates:comma})",
+    "events.older_one": "; 1 older one ({dates:comma}) does not count",
+    "events.older_many": "; {count} older ones ({dates:comma}) do not count",
+    "events.find_one": "Find and document 1 more ({what}){window}, with its date "
+    "(findings: {keys:comma}).",
+    "events.find_many": "Find and document {count} more ({what}){window}, with their dates "
+    "(findings: {keys:comma}).",
+}
 
 EXAMPLE = """\
 # criteria/bcbsnd-mepolizumab-asthma.yaml, criterion "uncontrolled" (one alternative of an any_of)
@@ -26,11 +42,6 @@ events: [asthma_exacerbation]
 min: 2
 within: {months: 12}
 """
-
-
-def _lower(name: str) -> str:
-    """A finding's name inside a sentence: first letter lower-cased, units left alone."""
-    return name[:1].lower() + name[1:]
 
 
 class EventCountRule(RuleBase):
@@ -51,43 +62,37 @@ class EventCountRule(RuleBase):
         return [vocabulary().require("findings", e) for e in v]
 
     def evaluate(self, ctx: Context) -> Result:
-        names = vocabulary().findings
-        what = " or ".join(_lower(names[e]) for e in self.events)
+        what = msg("events.what", names=[msg("events.name", name=e) for e in self.events])
         start = self.within.start(ctx.request_date) if self.within else None
-        window = (
-            f" within {self.within.words()} of the request (since {iso(start)})"
-            if self.within
-            else ""
-        )
+        window = msg("events.window", window=self.within, since=start) if self.within else None
         found = sorted(
-            ((i, f) for i, f in enumerate(ctx.case.findings) if f.name in self.events),
-            key=lambda x: x[1].date,
+            ((i, f) for i, f in ctx.findings if f.name in self.events), key=lambda x: x[1].date
         )
         inside = [(i, f) for i, f in found if start is None or start <= f.date]
-        older = [f for _, f in found if start is not None and f.date < start]
-        ev = [
-            Evidence(f"findings[{i}]", f.date, names[f.name] + (f" ({f.note})" if f.note else ""))
-            for i, f in inside
-        ]
-        listed = ", ".join(iso(f.date) for _, f in inside)
+        older = [f.date for _, f in found if start is not None and f.date < start]
+        ev = [Evidence("findings", i, f.date, f) for i, f in inside]
+        dates = [f.date for _, f in inside]
         if len(inside) >= self.min:
             return Result(
-                Status.met, f"{len(inside)} on record ({what}){window}: {listed}.", evidence=ev
+                Status.met,
+                msg("events.met", count=len(inside), what=what, window=window, dates=dates),
+                evidence=ev,
             )
         need = self.min - len(inside)
-        seen = f"{len(inside)} is on record ({listed})" if inside else "none is on record"
-        aside = (
-            f"; {len(older)} older one{'s' if len(older) > 1 else ''} "
-            f"({', '.join(iso(f.date) for f in older[:3])}) "
-            f"do{'es' if len(older) == 1 else ''} not count"
-            if older
-            else ""
+        seen = (
+            msg("events.seen_some", count=len(inside), dates=dates)
+            if inside
+            else msg("events.seen_none")
         )
+        aside = None
+        if older:
+            code = "events.older_one" if len(older) == 1 else "events.older_many"
+            aside = msg(code, count=len(older), dates=older[:3])
+        find = "events.find_one" if need == 1 else "events.find_many"
         return Result(
             Status.missing,
-            f"The policy asks for at least {self.min} ({what}){window}: {seen}{aside}.",
-            f"Find and document {need} more ({what}){window}, with "
-            f"{'its date' if need == 1 else 'their dates'} (findings: {', '.join(self.events)}).",
+            msg("events.too_few", min=self.min, what=what, window=window, seen=seen, older=aside),
+            msg(find, count=need, what=what, window=window, keys=list(self.events)),
             ev,
         )
 

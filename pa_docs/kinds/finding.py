@@ -9,7 +9,16 @@ from pydantic import field_validator
 from ..vocab import vocabulary
 from ._base import RuleBase, Window
 from ._context import Context
-from ._result import Evidence, Result, Status
+from ._result import Evidence, Result, Status, msg
+
+WORDS = {
+    "finding.met": "{finding} documented on {on}{finding:note_paren}.",
+    "finding.too_old": "{name:finding} was last documented on {last}, older than {window}.",
+    "finding.document_current": "Document {name:finding_lower} at a current visit.",
+    "finding.none": "No finding of {name:finding_lower} on record.",
+    "finding.look_for": "Look in the chart for {name:finding_lower} and record it "
+    "(findings: {name}).",
+}
 
 EXAMPLE = """\
 # criteria/prime-dupilumab-ad.yaml, criterion "severity" (one alternative of an any_of)
@@ -35,31 +44,24 @@ class FindingRule(RuleBase):
         return vocabulary().require("findings", v)
 
     def evaluate(self, ctx: Context) -> Result:
-        name = vocabulary().findings[self.name]
         found = [(i, f) for i, f in ctx.findings if f.name == self.name]
         start = self.within.start(ctx.request_date) if self.within else None
         usable = [(i, f) for i, f in found if start is None or f.date >= start]
         if usable:
             i, f = max(usable, key=lambda x: x[1].date)
-            note = f" ({f.note})" if f.note else ""
-            return Result(
-                Status.met,
-                f"{name} documented on {f.date.isoformat()}{note}.",
-                evidence=[Evidence(f"findings[{i}]", f.date, name)],
-            )
+            ev = Evidence("findings", i, f.date, f)
+            return Result(Status.met, msg("finding.met", finding=ev, on=f.date), evidence=[ev])
         if found:
-            assert self.within is not None
             last = max(f.date for _, f in found)
             return Result(
                 Status.missing,
-                f"{name} was last documented on {last.isoformat()}, "
-                f"older than {self.within.words()}.",
-                f"Document {name.lower()} at a current visit.",
+                msg("finding.too_old", name=self.name, last=last, window=self.within),
+                msg("finding.document_current", name=self.name),
             )
         return Result(
             Status.missing,
-            f"No finding of {name.lower()} on record.",
-            f"Look in the chart for {name.lower()} and record it (findings: {self.name}).",
+            msg("finding.none", name=self.name),
+            msg("finding.look_for", name=self.name),
         )
 
 

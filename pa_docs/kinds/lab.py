@@ -19,8 +19,70 @@ from pydantic import Field, field_validator, model_validator
 from ..case import Lab
 from ..vocab import vocabulary
 from ._base import Condition, DrugMatch, RuleBase, Window, drug_matches
-from ._context import Context, drug_names, iso, lab_summary
-from ._result import Evidence, Result, Status
+from ._context import Context
+from ._result import Evidence, Message, Result, Status, msg, unique
+
+WORDS = {
+    "lab.context.rest": " at rest",
+    "lab.context.exercise": " during exercise",
+    "lab.context.sleep": " during sleep",
+    "lab.within": " within {window} of the request",
+    "lab.seen": " ({notes:semi})",
+    "lab.no_result": "No usable {tests:tests} result{context}{window} is on record{seen}.",
+    "lab.disqualified": "{lab} was performed by a {by}, which the policy disqualifies{because}",
+    "lab.because": ": {why}",
+    "lab.not_time_of_need": "{lab} is {days} days old, older than the practice's {limit}-day "
+    "convention for the time of need",
+    "lab.at_time_of_need": " performed at the time of need",
+    "lab.confirm_time_of_need": "Confirm the test reflects the time of need, or repeat it "
+    "({note}).",
+    "lab.dated_at_time_of_need": " (performed at the time of need)",
+    "lab.no_minutes": "{lab}: the time at or below the qualifying value is not recorded; the "
+    "policy asks for {need:and} minutes.",
+    "lab.record_minutes": "Document the time at or below {limit} during the {test:test} of {on} "
+    "(minutes_at_or_below), from its report.",
+    "lab.too_few_minutes": "{lab}, {minutes:g} minutes at or below {limit}; the policy asks for "
+    "{need:and} minutes.",
+    "lab.too_short_below": "The {test:test} of {on} shows too short a time at or below {limit}.",
+    "lab.minutes": ", {minutes:g} minutes at or below {limit}",
+    "lab.time_of_need": ", performed at the time of need (the test is {days} days old)",
+    "lab.too_old": "{lab} is older than {window}",
+    "lab.after_baseline": "{lab} is after {drugs:list} started ({on})",
+    "lab.indeterminate": "{lab} is no usable result",
+    "lab.repeat": "Repeat the {test:test}: the result of {on} was indeterminate.",
+    "lab.order": "{verb} {test}{context}{by} and record the result{when}{seen}.",
+    "lab.order.verb": "Order",
+    "lab.order.find_verb": "Find or order",
+    "lab.a_tb_test": "a TB test",
+    "lab.a_test": "a {tests:tests} test",
+    "lab.by_treating": " ordered and evaluated by the treating practitioner",
+    "lab.dated_within": " (dated within {window} of the request)",
+    "lab.seen_note": "; {note}",
+    "lab.no_qualitative": "{lab}: the result (positive or negative) is not recorded.",
+    "lab.record_qualitative": "Record whether the {test:test} of {on} was positive or negative.",
+    "lab.wrong_result": "{lab}; the policy asks for a {want} result.",
+    "lab.contradicts": "The record contradicts this criterion: {test:test} is {result}.",
+    "lab.no_value": "{lab}: no value is recorded.",
+    "lab.record_value": "Record the value of the {test:test} of {on}.",
+    "lab.below_threshold": "{lab}; the policy asks for {test:test} {need:and}.",
+    "lab.threshold_not_met": "The most recent {test:test} ({on}) does not meet the threshold.",
+    "lab.no_events": "{lab}: the total number of events is not recorded.",
+    "lab.record_events": "Record the total event count of the {test:test} of {on} from its report.",
+    "lab.too_few_events": "{lab}; the policy asks for {need:and} events.",
+    "lab.records_too_few_events": "The {test:test} of {on} records too few events.",
+    "lab.evaluator_unknown": "{lab}: the record does not say the treating practitioner ordered "
+    "and evaluated it.",
+    "lab.document_evaluator": "Document that the treating practitioner ordered and evaluated the "
+    "{test:test} of {on}.",
+    "lab.not_evaluated_by_treating": "{lab} was not evaluated by the treating practitioner.",
+    "lab.have_treating_evaluate": "Have the treating practitioner order and evaluate a qualifying "
+    "test.",
+    "lab.met": "{lab}{extra:join}.",
+    "lab.positive_treated": "{lab}, with latent-TB treatment documented: {treatment}.",
+    "lab.positive_untreated": "{lab}, and no {drugs:list} started after it is on record.",
+    "lab.document_tb_treatment": "Document the latent-TB treatment started after the positive "
+    "test of {on}.",
+}
 
 EXAMPLE = """\
 # criteria/aetna-infliximab-ra.yaml, criterion "tb-screening"
@@ -98,225 +160,211 @@ class LabRule(RuleBase):
         if self.at_time_of_need:
             start = rd - dt.timedelta(days=ctx.time_of_need_days)
         rank = {t: i for i, t in enumerate(self.tests)}
-        of_kind = [
-            (i, lab)
-            for i, lab in ctx.labs
-            if lab.key in rank and (self.context is None or lab.context == self.context)
+
+        def fits(lab: Lab) -> bool:
+            return lab.key in rank and (self.context is None or lab.context == self.context)
+
+        of_kind = sorted(
+            ((i, lab) for i, lab in ctx.labs if fits(lab)), key=lambda x: x[1].date, reverse=True
+        )
+        notes: list[Message] = [
+            msg(
+                "lab.disqualified", lab=_ev(i, lab), by=lab.performed_by, because=_because(ctx, lab)
+            )
+            for i, lab in ctx.disqualified
+            if fits(lab)
         ]
-        of_kind.sort(key=lambda x: x[1].date, reverse=True)
-        notes: list[str] = []
         if self.baseline_before:
             started = [th.t.start for th in ctx.matching(self.baseline_before)[0] if th.t.start]
             if started:
                 first = min(started)
-                what = drug_names(self.baseline_before, ctx.requested)
+                drugs = ctx.names(self.baseline_before)
                 notes.extend(
-                    f"{lab_summary(lab)} is after {what} started ({iso(first)})"
-                    for _, lab in of_kind
+                    msg("lab.after_baseline", lab=_ev(i, lab), drugs=drugs, on=first)
+                    for i, lab in of_kind
                     if lab.date > first
                 )
                 of_kind = [(i, lab) for i, lab in of_kind if lab.date <= first]
-        indeterminate: Lab | None = None
-        for _, lab in ctx.disqualified:
-            if lab.key in rank and (self.context is None or lab.context == self.context):
-                because = ctx.disqualify(lab)
-                notes.append(
-                    f"{lab_summary(lab)} was performed by a {lab.performed_by}, "
-                    f"which the policy disqualifies{f': {because}' if because else ''}"
-                )
+        indeterminate: Evidence | None = None
         in_window = []
         for i, lab in of_kind:
             if start is not None and lab.date < start:
                 if self.at_time_of_need:
+                    days = (rd - lab.date).days
+                    limit = ctx.time_of_need_days
                     notes.append(
-                        f"{lab_summary(lab)} is {(rd - lab.date).days} days old, older than the "
-                        f"practice's {ctx.time_of_need_days}-day convention for the time of need"
+                        msg("lab.not_time_of_need", lab=_ev(i, lab), days=days, limit=limit)
                     )
                 else:
-                    assert self.within is not None
-                    notes.append(f"{lab_summary(lab)} is older than {self.within.words()}")
+                    notes.append(msg("lab.too_old", lab=_ev(i, lab), window=self.within))
             elif lab.result == "indeterminate":
-                notes.append(f"{lab_summary(lab)} is no usable result")
-                indeterminate = indeterminate or lab
+                notes.append(msg("lab.indeterminate", lab=_ev(i, lab)))
+                indeterminate = indeterminate or _ev(i, lab)
             else:
                 in_window.append((i, lab))
-        ctx_words = ""
-        if self.context:
-            ctx_words = " at rest" if self.context == "rest" else f" during {self.context}"
+        context = msg(f"lab.context.{self.context}") if self.context else None
         if not in_window:
-            window = f" within {self.within.words()} of the request" if self.within else ""
+            notes = unique(notes)
+            window = msg("lab.within", window=self.within) if self.within else None
             if self.at_time_of_need:
-                window = " performed at the time of need"
-            reason = f"No usable {_names(self)} result{ctx_words}{window} is on record"
-            reason += f" ({'; '.join(_latest_notes(notes))})." if notes else "."
-            return Result(Status.missing, reason, _order(self, ctx_words, notes, indeterminate))
+                window = msg("lab.at_time_of_need")
+            seen = msg("lab.seen", notes=notes[:2]) if notes else None
+            reason = msg(
+                "lab.no_result", tests=self.tests, context=context, window=window, seen=seen
+            )
+            return Result(Status.missing, reason, self._order(context, notes, indeterminate))
         i, lab = max(in_window, key=lambda x: (x[1].date, -rank[x[1].key]))
-        return _judge(self, ctx, i, lab)
+        return self._judge(ctx, _ev(i, lab))
 
-
-def _names(rule: LabRule) -> str:
-    tests = vocabulary().tests
-    return " or ".join(tests[t].short for t in rule.tests)
-
-
-def _order_test(rule: LabRule) -> str:
-    return "a TB test" if "tb_igra" in rule.tests else f"a {_names(rule)} test"
-
-
-def _order(rule: LabRule, ctx_words: str, notes: list[str], indeterminate: Lab | None) -> str:
-    """What to do when no usable result is on record."""
-    if indeterminate is not None and notes and notes[0].endswith("no usable result"):
-        name = vocabulary().tests[indeterminate.key].short
-        return f"Repeat the {name}: the result of {iso(indeterminate.date)} was indeterminate."
-    if rule.at_time_of_need and notes and "convention for the time of need" in notes[0]:
-        return (
-            f"Confirm the test reflects the time of need, or repeat it ({_latest_notes(notes)[0]})."
+    def _order(
+        self, context: Message | None, notes: list[Message], indeterminate: Evidence | None
+    ) -> Message:
+        """What to do when no usable result is on record."""
+        if indeterminate is not None and notes[0].code == "lab.indeterminate":
+            return msg("lab.repeat", test=indeterminate.item.key, on=indeterminate.date)
+        if self.at_time_of_need and notes and notes[0].code == "lab.not_time_of_need":
+            return msg("lab.confirm_time_of_need", note=notes[0])
+        return msg(
+            "lab.order",
+            verb=msg("lab.order.verb" if self.within or notes else "lab.order.find_verb"),
+            test=msg("lab.a_tb_test")
+            if "tb_igra" in self.tests
+            else msg("lab.a_test", tests=self.tests),
+            context=context,
+            by=msg("lab.by_treating") if self.require_evaluated_by_treating_practitioner else None,
+            when=(
+                msg("lab.dated_at_time_of_need")
+                if self.at_time_of_need
+                else (msg("lab.dated_within", window=self.within) if self.within else None)
+            ),
+            seen=msg("lab.seen_note", note=notes[0]) if notes else None,
         )
-    verb = "Order" if rule.within or notes else "Find or order"
-    by = (
-        " ordered and evaluated by the treating practitioner"
-        if rule.require_evaluated_by_treating_practitioner
-        else ""
-    )
-    when = f" (dated within {rule.within.words()} of the request)" if rule.within else ""
-    if rule.at_time_of_need:
-        when = " (performed at the time of need)"
-    seen = f"; {_latest_notes(notes)[0]}" if notes else ""
-    return f"{verb} {_order_test(rule)}{ctx_words}{by} and record the result{when}{seen}."
 
+    def _judge(self, ctx: Context, ev: Evidence) -> Result:
+        lab: Lab = ev.item
+        said = {"lab": ev, "test": lab.key, "on": lab.date}
+        if self.result in {"positive", "negative"}:
+            if lab.result is None:
+                return Result(
+                    Status.missing,
+                    msg("lab.no_qualitative", **said),
+                    msg("lab.record_qualitative", **said),
+                    [ev],
+                )
+            if lab.result != self.result:
+                if self.result == "negative" and self.if_positive_treated_with:
+                    return self._positive_treated(ctx, ev)
+                return Result(
+                    Status.not_met,
+                    msg("lab.wrong_result", want=self.result, **said),
+                    msg("lab.contradicts", result=lab.result, **said),
+                    [ev],
+                )
+        conds = self.conditions(lab.key)
+        if conds:
+            if lab.value is None:
+                return Result(
+                    Status.missing,
+                    msg("lab.no_value", **said),
+                    msg("lab.record_value", **said),
+                    [ev],
+                )
+            if not all(c.test(lab.value) for c in conds):
+                return Result(
+                    Status.not_met,
+                    msg("lab.below_threshold", need=conds, **said),
+                    msg("lab.threshold_not_met", **said),
+                    [ev],
+                )
+        if self.events:
+            if lab.events is None:
+                return Result(
+                    Status.missing,
+                    msg("lab.no_events", **said),
+                    msg("lab.record_events", **said),
+                    [ev],
+                )
+            if not all(c.test(lab.events) for c in self.events):
+                return Result(
+                    Status.not_met,
+                    msg("lab.too_few_events", need=self.events, **said),
+                    msg("lab.records_too_few_events", **said),
+                    [ev],
+                )
+        extra: list[Message] = []
+        if self.minutes_at_or_below:
+            minutes = lab.minutes_at_or_below
+            said_min = {**said, "need": self.minutes_at_or_below, "limit": self._limit(lab)}
+            if minutes is None:
+                return Result(
+                    Status.missing,
+                    msg("lab.no_minutes", **said_min),
+                    msg("lab.record_minutes", **said_min),
+                    [ev],
+                )
+            if not all(c.test(minutes) for c in self.minutes_at_or_below):
+                return Result(
+                    Status.not_met,
+                    msg("lab.too_few_minutes", minutes=minutes, **said_min),
+                    msg("lab.too_short_below", **said_min),
+                    [ev],
+                )
+            extra.append(msg("lab.minutes", minutes=minutes, limit=self._limit(lab)))
+        if self.require_evaluated_by_treating_practitioner:
+            flag = lab.evaluated_by_treating_practitioner
+            if flag is None:
+                return Result(
+                    Status.missing,
+                    msg("lab.evaluator_unknown", **said),
+                    msg("lab.document_evaluator", **said),
+                    [ev],
+                )
+            if not flag:
+                return Result(
+                    Status.not_met,
+                    msg("lab.not_evaluated_by_treating", **said),
+                    msg("lab.have_treating_evaluate"),
+                    [ev],
+                )
+        if self.at_time_of_need:
+            extra.append(msg("lab.time_of_need", days=(ctx.request_date - lab.date).days))
+        return Result(Status.met, msg("lab.met", extra=extra, **said), evidence=[ev])
 
-def _latest_notes(notes: list[str]) -> list[str]:
-    return list(dict.fromkeys(notes))[:2]
+    def _limit(self, lab: Lab) -> str:
+        """The qualifying value a time-at-or-below is counted against ('88%', '55 mm Hg')."""
+        unit = vocabulary().tests[lab.key].unit or ""
+        for c in self.conditions(lab.key):
+            if c.op in {"<=", "<"}:
+                return f"{c.value:g}{'' if unit in {'', '%'} else ' '}{unit}"
+        return "the qualifying value"
 
-
-def _judge(rule: LabRule, ctx: Context, i: int, lab: Lab) -> Result:
-    summary = lab_summary(lab)
-    ev = [Evidence(f"labs[{i}]", lab.date, summary)]
-    name = vocabulary().tests[lab.key].short
-    if rule.result in {"positive", "negative"}:
-        if lab.result is None:
+    def _positive_treated(self, ctx: Context, ev: Evidence) -> Result:
+        assert self.if_positive_treated_with is not None
+        found, _ = ctx.matching(self.if_positive_treated_with)
+        tested: dt.date = ev.item.date
+        after = [th for th in found if th.t.start is not None and th.t.start >= tested]
+        if after:
+            th = min(after, key=lambda th: th.t.start)  # type: ignore[arg-type, return-value]
             return Result(
-                Status.missing,
-                f"{summary}: the result (positive or negative) is not recorded.",
-                f"Record whether the {name} of {iso(lab.date)} was positive or negative.",
-                ev,
+                Status.met,
+                msg("lab.positive_treated", lab=ev, treatment=th.evidence()),
+                evidence=[ev, th.evidence()],
             )
-        if lab.result != rule.result:
-            if rule.result == "negative" and rule.if_positive_treated_with:
-                return _positive_treated(rule, ctx, lab, ev)
-            return Result(
-                Status.not_met,
-                f"{summary}; the policy asks for a {rule.result} result.",
-                f"The record contradicts this criterion: {name} is {lab.result}.",
-                ev,
-            )
-    conds = rule.conditions(lab.key)
-    if conds:
-        if lab.value is None:
-            return Result(
-                Status.missing,
-                f"{summary}: no value is recorded.",
-                f"Record the value of the {name} of {iso(lab.date)}.",
-                ev,
-            )
-        if not all(c.test(lab.value) for c in conds):
-            need = " and ".join(c.words() for c in conds)
-            return Result(
-                Status.not_met,
-                f"{summary}; the policy asks for {name} {need}.",
-                f"The most recent {name} ({iso(lab.date)}) does not meet the threshold.",
-                ev,
-            )
-    if rule.events:
-        if lab.events is None:
-            return Result(
-                Status.missing,
-                f"{summary}: the total number of events is not recorded.",
-                f"Record the total event count of the {name} of {iso(lab.date)} from its report.",
-                ev,
-            )
-        if not all(c.test(lab.events) for c in rule.events):
-            need = " and ".join(c.words() for c in rule.events)
-            return Result(
-                Status.not_met,
-                f"{summary}; the policy asks for {need} events.",
-                f"The {name} of {iso(lab.date)} records too few events.",
-                ev,
-            )
-    if rule.minutes_at_or_below:
-        need = " and ".join(c.words() for c in rule.minutes_at_or_below)
-        minutes = lab.minutes_at_or_below
-        if minutes is None:
-            return Result(
-                Status.missing,
-                f"{summary}: the time at or below the qualifying value is not recorded; the "
-                f"policy asks for {need} minutes.",
-                f"Document the time at or below {_limit(rule, lab)} during the {name} of "
-                f"{iso(lab.date)} (minutes_at_or_below), from its report.",
-                ev,
-            )
-        if not all(c.test(minutes) for c in rule.minutes_at_or_below):
-            return Result(
-                Status.not_met,
-                f"{summary}, {minutes:g} minutes at or below {_limit(rule, lab)}; the policy "
-                f"asks for {need} minutes.",
-                f"The {name} of {iso(lab.date)} shows too short a time at or below "
-                f"{_limit(rule, lab)}.",
-                ev,
-            )
-        summary = f"{summary}, {minutes:g} minutes at or below {_limit(rule, lab)}"
-    if rule.require_evaluated_by_treating_practitioner:
-        flag = lab.evaluated_by_treating_practitioner
-        if flag is None:
-            return Result(
-                Status.missing,
-                f"{summary}: the record does not say the treating practitioner ordered and "
-                "evaluated it.",
-                f"Document that the treating practitioner ordered and evaluated the {name} of "
-                f"{iso(lab.date)}.",
-                ev,
-            )
-        if not flag:
-            return Result(
-                Status.not_met,
-                f"{summary} was not evaluated by the treating practitioner.",
-                "Have the treating practitioner order and evaluate a qualifying test.",
-                ev,
-            )
-    if rule.at_time_of_need:
-        age = (ctx.request_date - lab.date).days
-        summary += f", performed at the time of need (the test is {age} days old)"
-    return Result(Status.met, f"{summary}.", evidence=ev)
-
-
-def _limit(rule: LabRule, lab: Lab) -> str:
-    """The qualifying value a time-at-or-below is counted against ('88%', '55 mm Hg')."""
-    unit = vocabulary().tests[lab.key].unit or ""
-    for c in rule.conditions(lab.key):
-        if c.op in {"<=", "<"}:
-            return f"{c.value:g}{'' if unit in {'', '%'} else ' '}{unit}"
-    return "the qualifying value"
-
-
-def _positive_treated(rule: LabRule, ctx: Context, lab: Lab, ev: list[Evidence]) -> Result:
-    assert rule.if_positive_treated_with is not None
-    found, _ = ctx.matching(rule.if_positive_treated_with)
-    after = [th for th in found if th.t.start is not None and th.t.start >= lab.date]
-    summary = lab_summary(lab)
-    if after:
-        th = min(after, key=lambda th: th.t.start)  # type: ignore[arg-type, return-value]
         return Result(
-            Status.met,
-            f"{summary}, with latent-TB treatment documented: {th.describe()}.",
-            evidence=[*ev, th.evidence()],
+            Status.missing,
+            msg("lab.positive_untreated", lab=ev, drugs=ctx.names(self.if_positive_treated_with)),
+            msg("lab.document_tb_treatment", on=ev.date),
+            [ev],
         )
-    names = drug_names(rule.if_positive_treated_with, ctx.requested)
-    return Result(
-        Status.missing,
-        f"{summary}, and no {names} started after it is on record.",
-        f"Document the latent-TB treatment started after the positive test of {iso(lab.date)}.",
-        ev,
-    )
+
+
+def _because(ctx: Context, lab: Lab) -> Message | None:
+    because = ctx.disqualify(lab)
+    return msg("lab.because", why=because) if because else None
+
+
+def _ev(i: int, lab: Lab) -> Evidence:
+    return Evidence("labs", i, lab.date, lab)
 
 
 RULE = LabRule

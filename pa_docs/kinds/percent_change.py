@@ -15,8 +15,31 @@ from pydantic import Field, field_validator
 from ..case import Lab
 from ..vocab import vocabulary
 from ._base import Condition, Drugs, RuleBase, Window, drug_matches
-from ._context import Context, drug_names, iso, lab_summary
-from ._result import Evidence, Result, Status
+from ._context import Context
+from ._result import Evidence, Message, Result, Status, msg
+
+WORDS = {
+    "change.what": "the baseline {test:test}",
+    "change.no_baseline": "No baseline {test:test} on or before the start of {drug} ({on}) is on "
+    "record.",
+    "change.find_baseline": "Find the {test:test} recorded before {drug} was started ({on}).",
+    "change.within": " within {window} of the request",
+    "change.no_current": "Baseline {base}; no {test:test} after {drug} started{window} is on "
+    "record.",
+    "change.record_current": "Record a current {test:test}{window}.",
+    "change.zero_baseline": "The baseline {base} is zero: no percent change can be computed.",
+    "change.check_baseline": "Check the baseline {test:test} of {on}.",
+    "change.loss": "a loss of {pct}%",
+    "change.gain": "a gain of {pct}%",
+    "change.compared": "{current} against a baseline of {value}{unit} on {on} (before {drug} "
+    "started on {start}): {change}",
+    "change.met": "{compared}.",
+    "change.not_met": "{compared}; the policy asks for {need:and}.",
+    "change.shows": "The record shows {change}; the policy asks for {need:and}.",
+    "change.need.loss": "a loss of {at} {pct}%",
+    "change.need.gain": "a gain of {at} {pct}%",
+    "change.need.other": "a change {op} {pct}%",
+}
 
 EXAMPLE = """\
 # criteria/cigna-wegovy-weight.yaml, continuation criterion "weight-loss"
@@ -28,16 +51,18 @@ within: {days: 90}
 """
 
 
-def _change_words(pct: float) -> str:
-    return f"{'a loss' if pct < 0 else 'a gain'} of {abs(pct):.1f}%"
+def _change(pct: float) -> Message:
+    return msg("change.loss" if pct < 0 else "change.gain", pct=f"{abs(pct):.1f}")
 
 
-def _need_words(op: str, value: float) -> str:
-    if value < 0 and op in {"<=", "<"}:
-        return f"a loss of {'at least' if op == '<=' else 'more than'} {abs(value):g}%"
-    if value >= 0 and op in {">=", ">"}:
-        return f"a gain of {'at least' if op == '>=' else 'more than'} {value:g}%"
-    return f"a change {op} {value:g}%"
+def _need(c: Condition) -> Message:
+    if c.value < 0 and c.op in {"<=", "<"}:
+        at = "at least" if c.op == "<=" else "more than"
+        return msg("change.need.loss", at=at, pct=f"{abs(c.value):g}")
+    if c.value >= 0 and c.op in {">=", ">"}:
+        at = "at least" if c.op == ">=" else "more than"
+        return msg("change.need.gain", at=at, pct=f"{c.value:g}")
+    return msg("change.need.other", op=c.op, pct=f"{c.value:g}")
 
 
 class PercentChangeRule(RuleBase):
@@ -69,15 +94,14 @@ class PercentChangeRule(RuleBase):
         return [v] if isinstance(v, str | int | float) else v
 
     def evaluate(self, ctx: Context) -> Result:
-        test = vocabulary().tests[self.test]
-        name = test.short
+        unit_of = vocabulary().tests[self.test].unit
         anchors = [th for th in ctx.matching(self.baseline_before)[0] if th.t.start is not None]
-        what = drug_names(self.baseline_before, ctx.requested)
         if not anchors:
+            drugs = ctx.names(self.baseline_before)
             return Result(
                 Status.missing,
-                f"No start date of {what} is on record to take the baseline {name} from.",
-                f"Record the {what} treatment with its start date.",
+                msg("no_start_date", drugs=drugs, what=msg("change.what", test=self.test)),
+                msg("record_start_date", drugs=drugs),
             )
         first = min(anchors, key=lambda th: th.t.start)  # type: ignore[arg-type, return-value]
         start = first.t.start
@@ -87,7 +111,7 @@ class PercentChangeRule(RuleBase):
             key=lambda x: x[1].date,
             reverse=True,
         )
-        ev_anchor = [first.evidence()]
+        anchor = [first.evidence()]
         before = [(i, lab) for i, lab in results if lab.date <= start]
         lo = self.within.start(ctx.request_date) if self.within else None
         after = [
@@ -96,46 +120,58 @@ class PercentChangeRule(RuleBase):
         if not before:
             return Result(
                 Status.missing,
-                f"No baseline {name} on or before the start of {first.name} ({iso(start)}) is on "
-                "record.",
-                f"Find the {name} recorded before {first.name} was started ({iso(start)}).",
-                ev_anchor,
+                msg("change.no_baseline", test=self.test, drug=first.name, on=start),
+                msg("change.find_baseline", test=self.test, drug=first.name, on=start),
+                anchor,
             )
         bi, base = before[0]
-        ev = [Evidence(f"labs[{bi}]", base.date, f"baseline {lab_summary(base)}"), *ev_anchor]
+        base_ev = Evidence("labs", bi, base.date, base, role="baseline")
+        evidence = [base_ev, *anchor]
+        window = msg("change.within", window=self.within) if self.within else None
         if not after:
-            window = f" within {self.within.words()} of the request" if self.within else ""
             return Result(
                 Status.missing,
-                f"Baseline {lab_summary(base)}; no {name} after {first.name} started{window} is "
-                "on record.",
-                f"Record a current {name}{window}.",
-                ev,
+                msg(
+                    "change.no_current",
+                    base=base_ev,
+                    test=self.test,
+                    drug=first.name,
+                    window=window,
+                ),
+                msg("change.record_current", test=self.test, window=window),
+                evidence,
             )
         ci, cur = after[0]
-        ev.insert(0, Evidence(f"labs[{ci}]", cur.date, lab_summary(cur)))
+        cur_ev = Evidence("labs", ci, cur.date, cur)
+        evidence.insert(0, cur_ev)
         assert base.value is not None and cur.value is not None
         if base.value == 0:
             return Result(
                 Status.missing,
-                f"The baseline {lab_summary(base)} is zero: no percent change can be computed.",
-                f"Check the baseline {name} of {iso(base.date)}.",
-                ev,
+                msg("change.zero_baseline", base=base_ev),
+                msg("change.check_baseline", test=self.test, on=base.date),
+                evidence,
             )
         pct = (cur.value - base.value) / base.value * 100
-        unit = f" {test.unit}" if test.unit and test.unit != "%" else (test.unit or "")
-        words = (
-            f"{lab_summary(cur)} against a baseline of {base.value:g}{unit} on {iso(base.date)} "
-            f"(before {first.name} started on {iso(start)}): {_change_words(pct)}"
+        unit = f" {unit_of}" if unit_of and unit_of != "%" else (unit_of or "")
+        compared = msg(
+            "change.compared",
+            current=cur_ev,
+            value=base.value,
+            unit=unit,
+            on=base.date,
+            drug=first.name,
+            start=start,
+            change=_change(pct),
         )
         if all(c.test(round(pct, 6)) for c in self.value):
-            return Result(Status.met, f"{words}.", evidence=ev)
-        need = " and ".join(_need_words(c.op, c.value) for c in self.value)
+            return Result(Status.met, msg("change.met", compared=compared), evidence=evidence)
+        need = [_need(c) for c in self.value]
         return Result(
             Status.not_met,
-            f"{words}; the policy asks for {need}.",
-            f"The record shows {_change_words(pct)}; the policy asks for {need}.",
-            ev,
+            msg("change.not_met", compared=compared, need=need),
+            msg("change.shows", change=_change(pct), need=need),
+            evidence,
         )
 
 

@@ -9,7 +9,19 @@ from pydantic import Field, field_validator
 from ..vocab._vocab import norm
 from ._base import RuleBase
 from ._context import Context
-from ._result import Evidence, Result, Status
+from ._result import Evidence, Result, Status, msg
+
+WORDS = {
+    "prescriber.no_specialty": "The prescriber's specialty is not recorded; the policy asks for "
+    "{wanted:or}.",
+    "prescriber.record_specialty": "Record {name}'s specialty (prescriber.specialty).",
+    "prescriber.unnamed": "the prescriber",
+    "prescriber.met": "Prescribed by {name} ({specialty}).",
+    "prescriber.not_met": "The prescriber {name} is in {specialty}; the policy asks for "
+    "{wanted:or}.",
+    "prescriber.consult": "Have a {wanted:or} specialist prescribe, or document the consultation "
+    "with one.",
+}
 
 EXAMPLE = """\
 # criteria/cigna-adalimumab-psoriasis.yaml, criterion "prescriber"
@@ -29,22 +41,24 @@ class PrescriberRule(RuleBase):
 
     def evaluate(self, ctx: Context) -> Result:
         p = ctx.case.prescriber
-        wanted = " or ".join(self.specialties)
         if not p.specialty:
-            who = "the prescriber" if "name" in p.pending else p.name
             return Result(
                 Status.missing,
-                f"The prescriber's specialty is not recorded; the policy asks for {wanted}.",
-                f"Record {who}'s specialty (prescriber.specialty).",
+                msg("prescriber.no_specialty", wanted=self.specialties),
+                msg(
+                    "prescriber.record_specialty",
+                    name=msg("prescriber.unnamed") if "name" in p.pending else p.name,
+                ),
             )
-        ev = [Evidence("prescriber.specialty", None, f"{p.name}, {p.specialty}")]
+        ev = Evidence("prescriber", None, None, p, "specialty")
+        said = {"name": p.name, "specialty": p.specialty, "wanted": self.specialties}
         if norm(p.specialty) in self.specialties:
-            return Result(Status.met, f"Prescribed by {p.name} ({p.specialty}).", evidence=ev)
+            return Result(Status.met, msg("prescriber.met", **said), evidence=[ev])
         return Result(
             Status.not_met,
-            f"The prescriber {p.name} is in {p.specialty}; the policy asks for {wanted}.",
-            f"Have a {wanted} specialist prescribe, or document the consultation with one.",
-            ev,
+            msg("prescriber.not_met", **said),
+            msg("prescriber.consult", wanted=self.specialties),
+            [ev],
         )
 
 

@@ -16,8 +16,36 @@ from pydantic import field_validator
 from ..case import Score
 from ..vocab import vocabulary
 from ._base import OPS, Baseline, Condition, Relative, RuleBase, Window
-from ._context import Context, Therapy, drug_names, iso
-from ._result import Evidence, Result, Status
+from ._context import Context, Therapy
+from ._result import Evidence, Message, Result, Status, msg
+
+WORDS = {
+    "score.name": "{instrument:instrument}",
+    "score.within": "within {window} of the request",
+    "score.between": "between day {from_day} and day {to_day} after {anchor.item.drug} started on "
+    "{anchor.date}",
+    "score.outside": "{score} is not {where}",
+    "score.short_period": "{score} does not cover a {days}-day period",
+    "score.no_period": "{score} does not cover a {days}-day period (period_days not recorded)",
+    "score.seen": " ({note})",
+    "score.none": "No {instrument:instrument} {where} is on record{seen}.",
+    "score.none_anywhere": "No {instrument:instrument} is on record{seen}.",
+    "score.record_current": "Record a current {instrument:instrument} score {where}.",
+    "score.record_current_anywhere": "Record a current {instrument:instrument} score.",
+    "score.below_threshold": "{score}; the policy asks for {need:and}.",
+    "score.threshold_not_met": "The most recent {instrument:instrument} does not meet the "
+    "threshold; document a current score if the disease is more active.",
+    "score.threshold": " (threshold: {need:and})",
+    "score.met": "{score}{threshold}.",
+    "score.no_baseline": "No baseline {instrument:instrument} on or before the start of "
+    "{anchor.item.drug} ({anchor.date}) is on record.",
+    "score.find_baseline": "Find the {instrument:instrument} recorded before {drug} was started.",
+    "score.improved": "Improved: {score} against a baseline of {value:g} on {on}.",
+    "score.not_improved": "No improvement from baseline: {score} against a baseline of {value:g} "
+    "on {on}.",
+    "score.no_improvement": "The record shows no objective improvement; document the response to "
+    "therapy.",
+}
 
 EXAMPLE = """\
 # criteria/medicare-pap-osa.yaml, criterion "adherence"
@@ -57,116 +85,101 @@ class ScoreRule(RuleBase):
         return [v] if isinstance(v, str | int | float) else v
 
     def evaluate(self, ctx: Context) -> Result:
-        inst = vocabulary().instruments[self.instrument]
-        name = inst.name.split(" (")[0] if len(inst.name) > 30 else inst.name
-        if self.instrument == "bsa":
-            name = "BSA"
         rd = ctx.request_date
+        key = self.instrument
         scores = sorted(
-            ((i, s) for i, s in ctx.scores if s.instrument == self.instrument),
+            ((i, s) for i, s in ctx.scores if s.instrument == key),
             key=lambda x: x[1].date,
             reverse=True,
         )
         lo: dt.date | None = self.within.start(rd) if self.within else None
         hi: dt.date = rd
-        window_words = f"within {self.within.words()} of the request" if self.within else ""
+        where = msg("score.within", window=self.within) if self.within else None
         anchor: Therapy | None = None
         if self.relative_to or self.baseline:
             matches = (self.relative_to or self.baseline).start_of  # type: ignore[union-attr]
             anchor = ctx.start_of(matches)
             if anchor is None or anchor.t.start is None:
-                what = drug_names(matches, ctx.requested)
+                drugs = ctx.names(matches)
                 return Result(
                     Status.missing,
-                    f"No start date of {what} is on record to date the {name} against.",
-                    f"Record the {what} treatment with its start date.",
+                    msg("no_start_date", drugs=drugs, what=msg("score.name", instrument=key)),
+                    msg("record_start_date", drugs=drugs),
                 )
             if self.relative_to:
                 start = anchor.t.start
                 lo = start + dt.timedelta(days=self.relative_to.from_day)
                 if self.relative_to.to_day is not None:
                     hi = min(rd, start + dt.timedelta(days=self.relative_to.to_day))
-                window_words = (
-                    f"between day {self.relative_to.from_day} and day {self.relative_to.to_day} "
-                    "after "
-                    f"{anchor.name} started on {iso(start)}"
+                where = msg(
+                    "score.between",
+                    from_day=self.relative_to.from_day,
+                    to_day=self.relative_to.to_day,
+                    anchor=anchor.evidence(),
                 )
         ev_anchor = [anchor.evidence()] if anchor else []
-        notes: list[str] = []
-        usable: list[tuple[int, Score]] = []
+        notes: list[Message] = []
+        usable: list[Evidence] = []
         for i, s in scores:
+            e = Evidence("scores", i, s.date, s)
             if (lo is not None and s.date < lo) or s.date > hi:
-                notes.append(f"{_summary(name, s)} is not {window_words}")
+                notes.append(msg("score.outside", score=e, where=where))
             elif self.period_days and (s.period_days or 0) < self.period_days:
-                notes.append(
-                    f"{_summary(name, s)} does not cover a {self.period_days}-day period"
-                    + ("" if s.period_days else " (period_days not recorded)")
-                )
+                code = "score.short_period" if s.period_days else "score.no_period"
+                notes.append(msg(code, score=e, days=self.period_days))
             elif self.baseline and anchor and anchor.t.start and s.date <= anchor.t.start:
                 continue  # on or before the start: a baseline, not a current score
             else:
-                usable.append((i, s))
+                usable.append(e)
         if not usable:
-            found = f" ({notes[0]})" if notes else ""
+            seen = msg("score.seen", note=notes[0]) if notes else None
+            said = {"instrument": key, "where": where, "seen": seen}
             return Result(
                 Status.missing,
-                f"No {name} {window_words} is on record{found}.".replace("  ", " "),
-                f"Record a current {name} score{' ' + window_words if window_words else ''}.",
+                msg("score.none" if where else "score.none_anywhere", **said),
+                msg("score.record_current" if where else "score.record_current_anywhere", **said),
                 ev_anchor,
             )
-        i, s = usable[0]
-        ev = [Evidence(f"scores[{i}]", s.date, _summary(name, s)), *ev_anchor]
-        if self.value and not all(c.test(s.value) for c in self.value):
-            need = " and ".join(c.words() for c in self.value)
+        current = usable[0]
+        ev = [current, *ev_anchor]
+        if self.value and not all(c.test(current.item.value) for c in self.value):
             return Result(
                 Status.not_met,
-                f"{_summary(name, s)}; the policy asks for {need}.",
-                f"The most recent {name} does not meet the threshold; document a current score if "
-                "the disease is more active.",
+                msg("score.below_threshold", score=current, need=self.value),
+                msg("score.threshold_not_met", instrument=key),
                 ev,
             )
         if self.baseline and anchor and anchor.t.start:
-            return _vs_baseline(self, name, anchor, scores, s, ev)
-        need = f" (threshold: {' and '.join(c.words() for c in self.value)})" if self.value else ""
-        return Result(Status.met, f"{_summary(name, s)}{need}.", evidence=ev)
+            return self._vs_baseline(anchor, scores, current, ev)
+        threshold = msg("score.threshold", need=self.value) if self.value else None
+        return Result(Status.met, msg("score.met", score=current, threshold=threshold), evidence=ev)
 
-
-def _summary(name: str, s: Score) -> str:
-    period = f" over {s.period_days} days" if s.period_days else ""
-    unit = "%" if vocabulary().instruments[s.instrument].unit == "%" else ""
-    return f"{name} {s.value:g}{unit}{period} on {iso(s.date)}"
-
-
-def _vs_baseline(
-    rule: ScoreRule,
-    name: str,
-    anchor: Therapy,
-    scores: list[tuple[int, Score]],
-    current: Score,
-    ev: list[Evidence],
-) -> Result:
-    assert rule.baseline is not None and anchor.t.start is not None
-    before = [(i, s) for i, s in scores if s.date <= anchor.t.start]
-    if not before:
+    def _vs_baseline(
+        self,
+        anchor: Therapy,
+        scores: list[tuple[int, Score]],
+        current: Evidence,
+        ev: list[Evidence],
+    ) -> Result:
+        assert self.baseline is not None and anchor.t.start is not None
+        before = [(i, s) for i, s in scores if s.date <= anchor.t.start]
+        key = self.instrument
+        if not before:
+            return Result(
+                Status.missing,
+                msg("score.no_baseline", instrument=key, anchor=anchor.evidence()),
+                msg("score.find_baseline", instrument=key, drug=anchor.name),
+                ev,
+            )
+        bi, base = before[0]
+        baseline = Evidence("scores", bi, base.date, base, role="baseline")
+        ev = [*ev, baseline]
+        said = {"score": current, "value": base.value, "on": base.date}
+        if OPS[self.baseline.op](current.item.value, base.value):
+            return Result(Status.met, msg("score.improved", **said), evidence=ev)
         return Result(
-            Status.missing,
-            f"No baseline {name} on or before the start of {anchor.name} ({iso(anchor.t.start)}) "
-            "is on record.",
-            f"Find the {name} recorded before {anchor.name} was started.",
-            ev,
+            Status.not_met, msg("score.not_improved", **said), msg("score.no_improvement"), ev
         )
-    bi, base = before[0]
-    ev = [*ev, Evidence(f"scores[{bi}]", base.date, f"baseline {_summary(name, base)}")]
-    ok = OPS[rule.baseline.op](current.value, base.value)
-    words = f"{_summary(name, current)} against a baseline of {base.value:g} on {iso(base.date)}"
-    if ok:
-        return Result(Status.met, f"Improved: {words}.", evidence=ev)
-    return Result(
-        Status.not_met,
-        f"No improvement from baseline: {words}.",
-        "The record shows no objective improvement; document the response to therapy.",
-        ev,
-    )
 
 
 RULE = ScoreRule

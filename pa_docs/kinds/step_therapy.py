@@ -18,8 +18,56 @@ from pydantic import Field, field_validator
 
 from ..case import Outcome
 from ._base import DrugMatch, Drugs, RuleBase, drug_matches
-from ._context import Context, Therapy, drug_names, iso
-from ._result import Result, Status
+from ._context import Context, Therapy
+from ._result import Message, Result, Status, msg
+
+WORDS = {
+    "step.all_contraindicated": "Contraindications to all of {drugs:list_and} are documented.",
+    "step.need_all_contra": "contraindications to all of {drugs:list_and}",
+    "step.need_count": "{count} different qualifying drugs",
+    "step.partial": "{trials:semi}: this counts only together with records not yet on file (the "
+    "policy asks for {need}).",
+    "step.complete_contra_one": "Document a contraindication to {drugs:list_and}, or a failed "
+    "trial of it.",
+    "step.complete_contra": "Document contraindications to {drugs:list_and}, or a failed trial of "
+    "one of them.",
+    "step.of": " of {drugs:list}",
+    "step.complete_trial": "Document {more} more qualifying trial{of}{length} with its outcome "
+    "({count} different drugs are required).",
+    "step.complete_trials": "Document {more} more qualifying trials{of}{length} with their "
+    "outcomes ({count} different drugs are required).",
+    "step.complete_trial_match": "Document {more} more qualifying trial{of}{length} with its "
+    "outcome ({count} different therapies of the list are required).",
+    "step.complete_trials_match": "Document {more} more qualifying trials{of}{length} with their "
+    "outcomes ({count} different therapies of the list are required).",
+    "step.met": "{trials:semi}.",
+    "step.sample": "{drug} from samples ({ref}) does not count",
+    "step.aside": " ({notes:semi})",
+    "step.none": "No trial of {drugs:list} is on record{aside}.",
+    "step.find": "Find or document a trial of {drugs:list} (drug, dates, dose and outcome)"
+    "{or_contra}.",
+    "step.does_not_count": "{trial}: {why}",
+    "step.too_few": "{counted} of the {count} drugs required count",
+    "step.too_few_match": "{counted} of the {count} therapies of the list required count",
+    "step.no_qualifying": "No qualifying trial counts: {why:semi}.",
+    "step.record_outcome": "Record the outcome of the {drug} trial started {start} (inadequate "
+    "response, intolerance or response) with its end date.",
+    "step.length": " of at least {days} days",
+    "step.document": "The record shows no qualifying trial of {drugs:list}: document a "
+    "trial{length} with its outcome{or_contra}.",
+    "step.why.no_start": "no start date",
+    "step.why.start_to_fill": "its start date is still to fill",
+    "step.why.dates_to_fill": "its start or end date is still to fill",
+    "step.fill_dates": "Fill in the {which:and} date of {drug} ({ref}), still FILL-IN in the case.",
+    "step.why.no_outcome": "no outcome recorded",
+    "step.why.outcome": "outcome {outcome}",
+    "step.why.contra_all": "a contraindication counts only with contraindications to all",
+    "step.why.contra_only": "only a contraindication to {drugs:list} counts",
+    "step.why.too_short": "{days} days, shorter than the {min_days} days required",
+    "step.or_contra_all": ", or contraindications to all of them",
+    "step.or_contra_to": ", or a contraindication to {drugs:list}",
+    "step.or_contra": ", or a contraindication",
+}
 
 EXAMPLE = """\
 # criteria/aetna-infliximab-ra.yaml, criterion "step-methotrexate"
@@ -61,81 +109,75 @@ class StepTherapyRule(RuleBase):
     )
 
     def evaluate(self, ctx: Context) -> Result:
-        names = drug_names(self.drugs, ctx.requested)
+        names = ctx.names(self.drugs)
         found, near = ctx.matching(self.drugs)
-        counted = [th for th in found if _counts(self, ctx, th)[0]]
+        counted = [th for th in found if self._counts(ctx, th) is None]
         if self.contraindication == "all" and "contraindication" in self.outcomes:
             contra = [th for th in found if th.t.outcome is Outcome.contraindication]
-            every = _contra_list(self)
-            if contra and all(any(ctx.drug_match(th, m) is None for th in contra) for m in every):
+            every = self._contra_list()
+            if contra and all(any(ctx.drug_match(th, m) is True for th in contra) for m in every):
                 return Result(
                     Status.met,
-                    f"Contraindications to all of {drug_names(every, ctx.requested, 'and')} are "
-                    "documented.",
+                    msg("step.all_contraindicated", drugs=ctx.names(every)),
                     evidence=[th.evidence() for th in contra],
                 )
-        distinct: set[object] = (
-            {th.drug.key for th in counted}
-            if self.distinct == "drug"
-            else {
-                next(j for j, m in enumerate(self.drugs) if ctx.drug_match(th, m) is None)
-                for th in counted
-            }
-        )
+        distinct = self._distinct(ctx, counted)
         if len(distinct) >= self.count:
             first = counted[: max(self.count, 1)]
             return Result(
                 Status.met,
-                "; ".join(f"{th.describe()}" for th in first) + ".",
+                msg("step.met", trials=[th.evidence() for th in first]),
                 evidence=[th.evidence() for th in counted],
             )
         samples = ctx.samples_of(self.drugs)
-        aside = [f"{th.name} from samples ({th.ref}) does not count" for th in samples] + near[:2]
+        aside = [msg("step.sample", drug=th.name, ref=th.ref) for th in samples] + near[:2]
         aside += [th.unknown_note() for th in ctx.unknown[:3]]
         if not found:
-            extra = f" ({'; '.join(aside)})" if aside else ""
             return Result(
                 Status.missing,
-                f"No trial of {names} is on record{extra}.",
-                f"Find or document a trial of {names} (drug, dates, dose and outcome)"
-                + _or_contra(self)
-                + ".",
+                msg(
+                    "step.none",
+                    drugs=names,
+                    aside=msg("step.aside", notes=aside) if aside else None,
+                ),
+                msg("step.find", drugs=names, or_contra=self._or_contra(ctx)),
                 [th.evidence() for th in ctx.unknown[:3]],
             )
-        partial = [th for th in found if _partial(self, ctx, th, counted)]
+        partial = [th for th in found if self._partial(ctx, th, counted)]
         failing = [th for th in found if th not in counted and th not in partial]
         evidence = [th.evidence() for th in found]
         if not failing:
             # every record on file counts only together with records not yet on file
-            all_names = drug_names(_contra_list(self), ctx.requested, "and")
             need = (
-                f"contraindications to all of {all_names}"
+                msg("step.need_all_contra", drugs=ctx.names(self._contra_list()))
                 if self.contraindication == "all" and not counted
-                else f"{self.count} different qualifying drugs"
+                else msg("step.need_count", count=self.count)
             )
             return Result(
                 Status.missing,
-                f"{'; '.join(th.describe() for th in partial)}: this counts only together with "
-                f"records not yet on file (the policy asks for {need}).",
-                _complete(self, ctx, partial),
+                msg("step.partial", trials=[th.evidence() for th in partial], need=need),
+                self._complete(ctx, partial),
                 evidence,
             )
-        why = [f"{th.describe()}: {_counts(self, ctx, th)[1]}" for th in failing]
+        why: list[Message] = [
+            msg("step.does_not_count", trial=th.evidence(), why=self._counts(ctx, th))
+            for th in failing
+        ]
         if self.count > 1 and counted:
-            what = "drugs" if self.distinct == "drug" else "therapies"
-            why.insert(0, f"{len(distinct)} of the {self.count} {what} required count")
+            too_few = "step.too_few" if self.distinct == "drug" else "step.too_few_match"
+            why.insert(0, msg(too_few, counted=len(distinct), count=self.count))
         no_outcome = [th for th in failing if th.t.outcome is None and "any" not in self.outcomes]
         undated = [th for th in failing if th.start_to_fill or th.end_to_fill]
-        reason = "No qualifying trial counts: " + "; ".join(why + aside) + "."
+        reason = msg("step.no_qualifying", why=why + aside)
         if undated:
             th = undated[0]
-            which = " and ".join(
+            which = [
                 w for w, blank in (("start", th.start_to_fill), ("end", th.end_to_fill)) if blank
-            )
+            ]
             return Result(
                 Status.missing,
                 reason,
-                f"Fill in the {which} date of {th.name} ({th.ref}), still FILL-IN in the case.",
+                msg("step.fill_dates", which=which, drug=th.name, ref=th.ref),
                 evidence,
             )
         if no_outcome:
@@ -143,110 +185,109 @@ class StepTherapyRule(RuleBase):
             return Result(
                 Status.missing,
                 reason,
-                f"Record the outcome of the {th.name} trial started {iso(th.t.start)} "
-                "(inadequate response, intolerance or response) with its end date.",
+                msg("step.record_outcome", drug=th.name, start=th.t.start),
                 evidence,
             )
-        length = f" of at least {self.min_days} days" if self.min_days else ""
+        length = msg("step.length", days=self.min_days) if self.min_days else None
         return Result(
             Status.not_met,
             reason,
-            f"The record shows no qualifying trial of {names}: document a trial{length} with its "
-            f"outcome{_or_contra(self)}.",
+            msg("step.document", drugs=names, length=length, or_contra=self._or_contra(ctx)),
             evidence,
         )
 
+    def _counts(self, ctx: Context, th: Therapy) -> Message | None:
+        """None when one record counts toward the rule; else a few words on why not."""
+        t = th.t
+        if "any" in self.outcomes:
+            if th.start_to_fill:
+                return msg("step.why.start_to_fill")
+            if t.start is None:
+                return msg("step.why.no_start")
+            length = th.length_days(ctx.request_date) or 0
+            if self.min_days and length < self.min_days:
+                return msg("step.why.too_short", days=length, min_days=self.min_days)
+            return None
+        if t.outcome is None:
+            return msg("step.why.no_outcome")
+        if t.outcome.value not in self.outcomes:
+            return msg("step.why.outcome", outcome=t.outcome.value.replace("_", " "))
+        if t.outcome is Outcome.contraindication:
+            if self.contraindication == "all":
+                return msg("step.why.contra_all")
+            if self.contraindication_drugs is not None and not self._contra_drug(ctx, th):
+                return msg("step.why.contra_only", drugs=ctx.names(self.contraindication_drugs))
+            return None
+        if t.outcome is Outcome.inadequate_response and self.min_days:
+            days = th.length_days(ctx.request_date)
+            if days is None:
+                return msg("step.why.dates_to_fill")
+            if days < self.min_days:
+                return msg("step.why.too_short", days=days, min_days=self.min_days)
+        return None
 
-def _counts(rule: StepTherapyRule, ctx: Context, th: Therapy) -> tuple[bool, str]:
-    """Whether one record counts toward the rule on its own, and a few words on why not."""
-    t = th.t
-    if "any" in rule.outcomes:
-        if th.start_to_fill:
-            return (False, "its start date is still to fill")
-        if t.start is None:
-            return (False, "no start date")
-        length = th.length_days(ctx.request_date) or 0
-        if rule.min_days and length < rule.min_days:
-            return (False, f"{length} days, shorter than the {rule.min_days} days required")
-        return (True, "")
-    if t.outcome is None:
-        return (False, "no outcome recorded")
-    if t.outcome.value not in rule.outcomes:
-        return (False, f"outcome {t.outcome.value.replace('_', ' ')}")
-    if t.outcome is Outcome.contraindication:
-        if rule.contraindication == "all":
-            return (False, "a contraindication counts only with contraindications to all")
-        if rule.contraindication_drugs is not None and not _contra_drug(rule, ctx, th):
-            names = drug_names(rule.contraindication_drugs, ctx.requested)
-            return (False, f"only a contraindication to {names} counts")
-        return (True, "")
-    if t.outcome is Outcome.inadequate_response and rule.min_days:
-        days = th.length_days(ctx.request_date)
-        if days is None:
-            return (False, "its start or end date is still to fill")
-        if days < rule.min_days:
-            return (False, f"{days} days, shorter than the {rule.min_days} days required")
-    return (True, "")
+    def _contra_list(self) -> list[DrugMatch]:
+        return (
+            self.contraindication_drugs if self.contraindication_drugs is not None else self.drugs
+        )
 
+    def _distinct(self, ctx: Context, trials: list[Therapy]) -> set[object]:
+        """What ``count`` counts among ``trials``: their drugs, or the entries of ``drugs`` they
+        match (``distinct: match``)."""
+        if self.distinct == "drug":
+            return {th.drug.key for th in trials}
+        return {
+            next(j for j, m in enumerate(self.drugs) if ctx.drug_match(th, m) is True)
+            for th in trials
+        }
 
-def _contra_list(rule: StepTherapyRule) -> list[DrugMatch]:
-    return rule.contraindication_drugs if rule.contraindication_drugs is not None else rule.drugs
+    def _contra_drug(self, ctx: Context, th: Therapy) -> bool:
+        return ctx.qualifies(th, self._contra_list())
 
+    def _partial(self, ctx: Context, th: Therapy, counted: list[Therapy]) -> bool:
+        """A record that counts only together with records not yet on file: a contraindication
+        where all agents must be contraindicated, or a counting trial where more are asked."""
+        if th in counted:
+            return self.count > 1
+        return (
+            self.contraindication == "all"
+            and th.t.outcome is Outcome.contraindication
+            and "contraindication" in self.outcomes
+            and self._contra_drug(ctx, th)
+        )
 
-def _contra_drug(rule: StepTherapyRule, ctx: Context, th: Therapy) -> bool:
-    return any(ctx.drug_match(th, m) is None for m in _contra_list(rule))
+    def _complete(self, ctx: Context, partial: list[Therapy]) -> Message:
+        """What would complete records that count only together with others."""
+        contra = [th for th in partial if th.t.outcome is Outcome.contraindication]
+        if self.contraindication == "all" and contra:
+            rest = [
+                m
+                for m in self._contra_list()
+                if not any(ctx.drug_match(th, m) is True for th in contra)
+            ]
+            code = "step.complete_contra_one" if len(rest) == 1 else "step.complete_contra"
+            return msg(code, drugs=ctx.names(rest))
+        have = self._distinct(ctx, partial)
+        others = [m for m in self.drugs if not any(ctx.drug_match(th, m) is True for th in partial)]
+        more = self.count - len(have)
+        code = "step.complete_trials" if more > 1 else "step.complete_trial"
+        return msg(
+            code if self.distinct == "drug" else f"{code}_match",
+            more=more,
+            of=msg("step.of", drugs=ctx.names(others)) if others else None,
+            length=msg("step.length", days=self.min_days) if self.min_days else None,
+            count=self.count,
+        )
 
-
-def _partial(rule: StepTherapyRule, ctx: Context, th: Therapy, counted: list[Therapy]) -> bool:
-    """A record that counts only together with records not yet on file: a contraindication where
-    all agents must be contraindicated, or a counting trial where more trials are asked."""
-    if th in counted:
-        return rule.count > 1
-    return (
-        rule.contraindication == "all"
-        and th.t.outcome is Outcome.contraindication
-        and "contraindication" in rule.outcomes
-        and _contra_drug(rule, ctx, th)
-    )
-
-
-def _complete(rule: StepTherapyRule, ctx: Context, partial: list[Therapy]) -> str:
-    """What would complete records that count only together with others."""
-    contra = [th for th in partial if th.t.outcome is Outcome.contraindication]
-    if rule.contraindication == "all" and contra:
-        rest = [
-            m for m in _contra_list(rule) if not any(ctx.drug_match(th, m) is None for th in contra)
-        ]
-        names = drug_names(rest, ctx.requested, "and")
-        if len(rest) == 1:
-            return f"Document a contraindication to {names}, or a failed trial of it."
-        return f"Document contraindications to {names}, or a failed trial of one of them."
-    others = [m for m in rule.drugs if not any(ctx.drug_match(th, m) is None for th in partial)]
-    have = (
-        len({th.drug.key for th in partial})
-        if rule.distinct == "drug"
-        else len(rule.drugs) - len(others)
-    )
-    more = rule.count - have
-    length = f" of at least {rule.min_days} days" if rule.min_days else ""
-    of = f" of {drug_names(others, ctx.requested)}" if others else ""
-    what = "drugs" if rule.distinct == "drug" else "therapies of the list"
-    return (
-        f"Document {more} more qualifying trial{'s' if more > 1 else ''}{of}{length} with "
-        f"{'their outcomes' if more > 1 else 'its outcome'} ({rule.count} different {what} are "
-        "required)."
-    )
-
-
-def _or_contra(rule: StepTherapyRule) -> str:
-    """How the action names the contraindication route, as the policy allows it."""
-    if "any" in rule.outcomes:
-        return ""
-    if rule.contraindication == "all":
-        return ", or contraindications to all of them"
-    if rule.contraindication_drugs is not None:
-        return f", or a contraindication to {drug_names(rule.contraindication_drugs, '')}"
-    return ", or a contraindication"
+    def _or_contra(self, ctx: Context) -> Message | None:
+        """How the action names the contraindication route, as the policy allows it."""
+        if "any" in self.outcomes:
+            return None
+        if self.contraindication == "all":
+            return msg("step.or_contra_all")
+        if self.contraindication_drugs is not None:
+            return msg("step.or_contra_to", drugs=ctx.names(self.contraindication_drugs))
+        return msg("step.or_contra")
 
 
 RULE = StepTherapyRule

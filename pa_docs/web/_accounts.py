@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+import threading
 from typing import Any
 
 import sqlalchemy as sa
@@ -152,6 +153,39 @@ def authenticate(engine: sa.Engine, name: str, password: str) -> User | None:
                 users.update().where(users.c.name == name).values(password_hash=ph.hash(password))
             )
     return User(row.name, row.role)
+
+
+class Throttle:
+    """Sign-in attempts for a name: after ``LIMIT`` failures within ``WINDOW``, the name is refused
+    until the window has passed (kept in memory: a restart forgets, a slow guesser is slowed)."""
+
+    LIMIT = 5
+    WINDOW = dt.timedelta(minutes=15)
+
+    def __init__(self) -> None:
+        self._failures: dict[str, list[dt.datetime]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, name: str, now: dt.datetime) -> list[dt.datetime]:
+        kept = [t for t in self._failures.get(name, []) if now - t < self.WINDOW]
+        if kept:
+            self._failures[name] = kept
+        else:
+            self._failures.pop(name, None)
+        return kept
+
+    def blocked(self, name: str) -> bool:
+        with self._lock:
+            return len(self._recent(name.lower(), _now())) >= self.LIMIT
+
+    def failed(self, name: str) -> None:
+        with self._lock:
+            now = _now()
+            self._failures[name.lower()] = [*self._recent(name.lower(), now), now]
+
+    def succeeded(self, name: str) -> None:
+        with self._lock:
+            self._failures.pop(name.lower(), None)
 
 
 def _digest(token: str) -> str:

@@ -95,7 +95,9 @@ class Workbench:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self.env.filters["filled"] = _filled
         self._analyses: dict[tuple[str, str], Analysis] = {}
+        self.throttle = accounts.Throttle()
         self._lock = threading.Lock()
 
     def caselog(self, user: str) -> CaseLog:
@@ -132,6 +134,13 @@ class Workbench:
             **values,
         )
         return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def _filled(value: Any) -> Markup | str:
+    """A value as shown in a page; a ``FILL-IN`` placeholder marked as still to fill."""
+    if value is None or value == PLACEHOLDER:
+        return Markup('<mark class="to-fill">to fill</mark>')
+    return str(value)
 
 
 @dataclasses.dataclass
@@ -247,8 +256,24 @@ async def login(request: Request) -> Response:
         )
     name, password = str(form.get("username", "")), str(form.get("password", ""))
     client = request.client.host if request.client else None
+    if wb.throttle.blocked(name):
+        await run_in_threadpool(
+            accounts.record, wb.engine, name[:100] or "-", "login_blocked", None, client
+        )
+        token = secrets.token_urlsafe(32)
+        resp = wb.page(
+            "login.html",
+            None,
+            429,
+            login_csrf=token,
+            next=_local(str(form.get("next", ""))),
+            error="Too many wrong passwords for this name: wait 15 minutes, or ask an admin.",
+        )
+        _set_cookie(resp, request, LOGIN_COOKIE, token, max_age=3600)
+        return resp
     user = await run_in_threadpool(accounts.authenticate, wb.engine, name, password)
     if user is None:
+        wb.throttle.failed(name)
         await run_in_threadpool(
             accounts.record, wb.engine, name[:100] or "-", "login_failed", None, client
         )
@@ -263,6 +288,7 @@ async def login(request: Request) -> Response:
         )
         _set_cookie(resp, request, LOGIN_COOKIE, token, max_age=3600)
         return resp
+    wb.throttle.succeeded(name)
     token, _ = await run_in_threadpool(accounts.start_session, wb.engine, user)
     await run_in_threadpool(accounts.record, wb.engine, user.name, "login", None, client)
     done = RedirectResponse(_local(str(form.get("next", ""))), 303)
@@ -380,6 +406,14 @@ def _case_page(
         str(getattr(t, "path", "")): str(getattr(t, "what", ""))
         for t in getattr(result, "to_fill", None) or ()
     }
+    warnings = [
+        {
+            "text": f"{w.path}: {getattr(w, 'text', w)}" if getattr(w, "path", None) else str(w),
+            "path": getattr(w, "path", None),
+            "suggestion": getattr(w, "suggestion", None),
+        }
+        for w in getattr(result, "warnings", None) or ()
+    ]
     fix, other_problems = fix_form(cf, to_fill) if cf is not None else (None, [])
     forms = criterion_forms(result, cf.case) if result is not None and cf and cf.case else {}
     history: list[Event] = wb.log.history(case_id) if state is not None else []
@@ -400,6 +434,7 @@ def _case_page(
         result=result,
         fix=fix,
         other_problems=other_problems,
+        warnings=warnings,
         forms=forms,
         state=state,
         history=history,
@@ -1097,6 +1132,19 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+async def _failed(request: Request, exc: Exception) -> Response:
+    """An unexpected error: a plain page (the details go to the server's log, not the browser)."""
+    wb: Workbench = request.app.state.wb
+    return wb.page(
+        "error.html",
+        None,
+        500,
+        title="Something went wrong",
+        message="The workbench could not do this. Nothing was changed by the failed step; the "
+        "server's log has the details for your administrator.",
+    )
+
+
 def create_app(settings: Settings) -> Starlette:
     """The workbench as an ASGI application (serve it with uvicorn)."""
     wb = Workbench(settings)
@@ -1119,7 +1167,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/cases/{case_id}/document.{fmt}", document_file),
         Mount("/static", StaticFiles(packages=[("pa_docs.web", "static")]), name="static"),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, exception_handlers={Exception: _failed})
     app.state.wb = wb
     app.add_middleware(SecurityHeaders)
     return app

@@ -169,6 +169,15 @@ def fix_form(
                 inputs.setdefault(name, input_for(name, "", what))
             except InputError:
                 continue
+    for name, what in (to_fill or {}).items():  # advice from the check: values a policy may ask
+        if name in inputs:
+            continue
+        try:
+            value = _value_at(cf.data, parse_path(name))
+            if not isinstance(value, dict | list):
+                inputs[name] = input_for(name, value, what)
+        except InputError:
+            continue
     if not inputs:
         return None, other
     form = Form("fix", "Fill in and correct", "set", tuple(inputs.values()))
@@ -179,12 +188,22 @@ def fix_form(
 
 
 def _unmet_leaves(rule: RuleBase, case: Case, policy: Policy) -> list[RuleBase]:
-    """The parts of a rule that the record does not meet, each judged on its own."""
-    ctx = Context(case, policy.disqualifier())
+    """The parts of a rule that the record does not meet, each judged on its own (as
+    ``check_case`` judges them); every part when they cannot be judged one by one."""
+    try:
+        ctx = Context(case, policy.disqualifier())
+    except (AttributeError, TypeError):  # the checker's context changed shape: offer every part
+        return list(rule.leaves())
     return [r for r in rule.leaves() if r.judge(ctx).status is not Status.met]
 
 
-def _lab_form(rule: LabRule) -> Form:
+CONTEXT_WORDS = {"rest": "at rest", "exercise": "during exercise", "sleep": "during sleep"}
+
+
+def _lab_form(rule: LabRule, policy: Policy) -> Form:
+    """A result of one of the rule's tests, with what the rule judges it by: the context it was
+    taken in, who performed it (when the policy disqualifies some), whether the treating
+    practitioner evaluated it."""
     voc = vocabulary()
     options = tuple(rule.tests)
     inputs = [
@@ -192,15 +211,36 @@ def _lab_form(rule: LabRule) -> Form:
         Input("result", "Result", "select", ("", "positive", "negative", "indeterminate")),
         Input("value", "Value", "number"),
         Input("unit", "Unit", "text", value=voc.tests[options[0]].unit or ""),
-        Input("date", "Date", "date", required=True),
     ]
     if rule.events:
-        inputs.insert(3, Input("events", "Events", "number"))
+        inputs.append(Input("events", "Events", "number"))
+    barred = sorted(
+        {
+            d.performed_by
+            for d in policy.disqualify
+            if d.tests is None or set(d.tests) & set(rule.tests)
+        }
+    )
+    if barred:
+        who = ("", "practitioner", "lab", "supplier")
+        hint = f"a test performed by: {', '.join(barred)} does not count"
+        inputs.append(Input("performed_by", "Performed by", "select", who, hint=hint))
+    if rule.require_evaluated_by_treating_practitioner:
+        inputs.append(
+            Input(
+                "evaluated_by_treating_practitioner",
+                "Evaluated by the treating practitioner",
+                "select",
+                ("", "yes", "no"),
+            )
+        )
+    inputs.append(Input("date", "Date", "date", required=True))
     fixed = (("context", rule.context),) if rule.context else ()
     names = ", ".join(voc.tests[t].name for t in rule.tests)
+    when = f" {CONTEXT_WORDS[rule.context]}" if rule.context else ""
     return Form(
-        f"lab-{'-'.join(rule.tests)}",
-        f"Add a result: {names}",
+        f"lab-{'-'.join(rule.tests)}-{rule.context or 'any'}",
+        f"Add a result: {names}{when}",
         "add",
         tuple(inputs),
         "labs",
@@ -231,14 +271,12 @@ def _treatment_forms(rule: StepTherapyRule | ConcurrentTherapyRule, case: Case) 
         (i, t) for i, t in enumerate(case.treatments) if t.outcome is None and t.source != "sample"
     ]
     if isinstance(rule, StepTherapyRule) and open_:
-        inputs = tuple(
-            input_for(
-                f"treatments[{i}].outcome",
-                "",
-                label=f"{t.drug} from {t.start or '?'}{f' to {t.end}' if t.end else ''}: outcome",
-            )
-            for i, t in open_
-        )
+        fields: list[Input] = []
+        for i, t in open_:
+            what = f"{t.drug} from {t.start or '?'}"
+            fields.append(input_for(f"treatments[{i}].outcome", "", label=f"{what}: outcome"))
+            fields.append(input_for(f"treatments[{i}].end", t.end, label=f"{what}: end"))
+        inputs = tuple(fields)
         forms.append(Form("outcomes", "Outcome of earlier treatments", "set", inputs))
     forms.append(
         Form(
@@ -259,10 +297,10 @@ def _treatment_forms(rule: StepTherapyRule | ConcurrentTherapyRule, case: Case) 
     return forms
 
 
-def _forms_for(rule: Any, case: Case) -> list[Form]:
+def _forms_for(rule: Any, case: Case, policy: Policy) -> list[Form]:
     voc = vocabulary()
     if isinstance(rule, LabRule):
-        return [_lab_form(rule)]
+        return [_lab_form(rule, policy)]
     if isinstance(rule, ScoreRule):
         return [_score_form(rule)]
     if isinstance(rule, StepTherapyRule | ConcurrentTherapyRule):
@@ -350,7 +388,7 @@ def criterion_forms(result: CheckResult, case: Case) -> dict[str, list[Form]]:
             continue
         forms = []
         for leaf in _unmet_leaves(v.criterion.rule, case, result.policy):
-            for f in _forms_for(leaf, case):
+            for f in _forms_for(leaf, case, result.policy):
                 if f.key not in seen:
                     seen.add(f.key)
                     forms.append(f)
