@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .._limits import DATE_MIN
-from ..notices import FILL, ToFill, is_placeholder
+from ..notices import FILL, ToFill, is_placeholder, marker
 
 #: The stand-in of a placeholder date: far before anything a case records, so a stand-in that
 #: reached a window by mistake would read as too old, never as recent evidence.
@@ -157,6 +157,29 @@ def to_fill_of(
     return out
 
 
+def with_markers(model: Any) -> Any:
+    """``model`` with each text placeholder shown as ``[to fill: member ID]`` (for a draft
+    document): a copy, placeholders still listed, without the list items a placeholder leaves
+    unusable; dates and numbers keep their stand-ins, and documents mark those themselves."""
+    if not isinstance(model, BaseModel):
+        return model
+    update: dict[str, Any] = {}
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if value == FILL and name in getattr(model, "pending", ()):
+            update[name] = None  # filled in below, with the words of its section
+        elif isinstance(value, BaseModel):
+            update[name] = with_markers(value)
+        elif isinstance(value, list) and any(isinstance(x, BaseModel) for x in value):
+            # an item a placeholder leaves unusable (a lab of no known date) is not shown
+            update[name] = [with_markers(x) for x in value if getattr(x, "usable", True)]
+    section = str(getattr(type(model), "_SECTION", ""))
+    for name, value in list(update.items()):
+        if value is None:
+            update[name] = marker(words(section, name))
+    return model.model_copy(update=update)
+
+
 __all__ = [
     "STAND_IN_DATE",
     "is_pending",
@@ -164,5 +187,6 @@ __all__ = [
     "stand_in",
     "stand_ins",
     "to_fill_of",
+    "with_markers",
     "words",
 ]

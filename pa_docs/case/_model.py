@@ -43,6 +43,7 @@ class _Model(InputModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
     _KEY: ClassVar[frozenset[str]] = frozenset()
+    _SECTION: ClassVar[str] = ""  # where the model sits in a case file, for placeholder words
     _pending: frozenset[str] = PrivateAttr(default=frozenset())
 
     @model_validator(mode="wrap")
@@ -132,6 +133,7 @@ def npi_is_valid(npi: str) -> bool:
 
 
 class Patient(_Model):
+    _SECTION: ClassVar[str] = "patient"
     name: Text
     birth_date: Date
     sex: Sex = Sex.unknown
@@ -145,6 +147,7 @@ class Patient(_Model):
 
 
 class Coverage(_Model):
+    _SECTION: ClassVar[str] = "coverage"
     payer: Text
     plan: str | None = None
     line_of_business: LineOfBusiness = LineOfBusiness.commercial
@@ -157,6 +160,7 @@ class Coverage(_Model):
 
 
 class Prescriber(_Model):
+    _SECTION: ClassVar[str] = "prescriber"
     name: Text
     npi: str
     specialty: str | None = None
@@ -181,6 +185,7 @@ class Prescriber(_Model):
 
 
 class Request(_Model):
+    _SECTION: ClassVar[str] = "request"
     type: Literal["initial", "continuation"] = "initial"
     kind: Literal["drug", "device", "procedure"] = "drug"
     item: Text
@@ -204,6 +209,7 @@ class Request(_Model):
 
 
 class Diagnosis(_Model):
+    _SECTION: ClassVar[str] = "diagnoses"
     _KEY = frozenset({"code"})
     code: str
     description: str | None = None
@@ -214,6 +220,7 @@ class Diagnosis(_Model):
 
 
 class Lab(_Model):
+    _SECTION: ClassVar[str] = "labs"
     _KEY = frozenset({"date", "test", "loinc"})
     test: str | None = None
     loinc: str | None = None
@@ -296,6 +303,7 @@ class Lab(_Model):
 
 
 class Score(_Model):
+    _SECTION: ClassVar[str] = "scores"
     _KEY = frozenset({"instrument", "value", "date"})
     instrument: str
     value: float
@@ -329,6 +337,7 @@ class Treatment(_Model):
     """A drug, phototherapy or device the patient had. ``drug`` is any name: one pa-docs does
     not know is kept as written, counts for no class, and is reported as a warning."""
 
+    _SECTION: ClassVar[str] = "treatments"
     _KEY = frozenset({"drug"})
     drug: Text
     product: str | None = None
@@ -377,6 +386,7 @@ class Finding(_Model):
     """A named clinical finding; a name pa-docs does not know is kept, counts for no policy, and
     is reported as a warning."""
 
+    _SECTION: ClassVar[str] = "findings"
     _KEY = frozenset({"name", "date"})
     name: Text
     date: Date
@@ -387,6 +397,7 @@ class Finding(_Model):
 class Encounter(_Model):
     """A visit; a type pa-docs does not know is kept, counts for no policy, and is reported."""
 
+    _SECTION: ClassVar[str] = "encounters"
     _KEY = frozenset({"type", "date"})
     type: Text
     date: Date

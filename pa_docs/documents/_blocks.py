@@ -22,7 +22,7 @@ environment's ``finalize`` escapes them (:func:`escape`), and the parser reads `
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 _LINE_STYLES = {"address", "lines", "letterhead"}  # paragraph styles that keep their line breaks
@@ -44,6 +44,7 @@ class Run:
     text: str
     bold: bool = False
     italic: bool = False
+    highlight: bool = False  # a placeholder still to fill, in a draft: "[to fill: member ID]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +98,46 @@ class Contents:
 
 
 Block = Heading | Paragraph | Bullets | Table | PageBreak | Contents
+
+
+_MARK = re.compile(r"\[to fill(?:: [^\]]*)?\]")
+_LEFT = {"FILL-IN": "[to fill]", "0001-01-01": "[to fill: date]"}  # a placeholder's stand-ins
+
+
+def _marked(runs: tuple[Run, ...]) -> tuple[Run, ...]:
+    out: list[Run] = []
+    for r in runs:
+        text = r.text
+        for old, new in _LEFT.items():
+            text = text.replace(old, new)
+        pos = 0
+        for m in _MARK.finditer(text):
+            if m.start() > pos:
+                out.append(Run(text[pos : m.start()], r.bold, r.italic, r.highlight))
+            out.append(Run(m.group(0), r.bold, r.italic, True))
+            pos = m.end()
+        if pos < len(text) or not text:
+            out.append(Run(text[pos:], r.bold, r.italic, r.highlight))
+    return tuple(out)
+
+
+def mark_placeholders(blocks: list[Block]) -> list[Block]:
+    """A draft's blocks with every placeholder highlighted as ``[to fill: ...]``, and no
+    ``FILL-IN`` or stand-in date left in any text."""
+    out: list[Block] = []
+    for b in blocks:
+        if isinstance(b, Heading | Paragraph):
+            b = replace(b, runs=_marked(b.runs))
+        elif isinstance(b, Bullets):
+            b = replace(b, items=tuple(_marked(i) for i in b.items))
+        elif isinstance(b, Table):
+            b = replace(
+                b,
+                header=tuple(_marked(c) for c in b.header),
+                rows=tuple(tuple(_marked(c) for c in row) for row in b.rows),
+            )
+        out.append(b)
+    return out
 
 
 def inline(text: str) -> tuple[Run, ...]:

@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from ..case import Case
+from ..case._fill import with_markers
 from ..check import CaseStatus, CheckResult
 from ..errors import CaseError, NotReadyError
-from ..notices import ToFill
+from ..notices import ToFill, marker
 from ..policy import Policy
-from ._blocks import parse
+from ._blocks import mark_placeholders, parse
 from ._context import input_hash, template_context
 from ._document import Document, Enclosure
 from ._profile import Profile, Signer, default_profile
@@ -114,14 +115,19 @@ def build(
         *hash_parts,
     )
     names = [e.title for e in encl]
+    if case.to_fill:  # a draft (refused above otherwise): each placeholder shows what it needs
+        case = with_markers(case)
     ctx = template_context(
         case, policy, result, profile, draft=draft, digest=digest, enclosures=names, signer=signer
     )
     ctx.update(kind=kind, enclosures_pdf=names if pdf_attachments else [], **(extra or {}))
     blocks = parse(render_template(markup_env(templates), template, ctx))
+    if case.to_fill:
+        blocks = mark_placeholders(blocks)
     p = case.patient
+    born = marker("birth date") if "birth_date" in p.pending else p.birth_date.isoformat()
     footer = (
-        f"{p.name} · born {p.birth_date.isoformat()} · member {p.member_id} · policy {policy.id}"
+        f"{p.name} · born {born} · member {p.member_id} · policy {policy.id}"
         f"{f' ({policy.version_label})' if policy.version_label else ''} · inputs sha256:{digest}"
     )
     asset_dirs = template_dirs(templates) + ([profile.folder] if profile.folder else [])
@@ -141,7 +147,7 @@ def build(
         logo=ctx["practice"]["logo"],
         practice_name=ctx["practice"]["name"],
         reference_docx=profile.asset(profile.reference_docx),
-        gaps=tuple(f"{v.id}: {v.reason}" for v in result.gaps),
+        gaps=tuple(f"{v.id}: {v.reason}".replace("FILL-IN", "[to fill]") for v in result.gaps),
         fax=fax or profile.fax_output,
     )
 

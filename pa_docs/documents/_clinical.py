@@ -206,7 +206,9 @@ def _matches(when: dict[str, Any], case: Case) -> bool:
         "failed_classes": lambda v: any(set(classes_of(t.drug)) & set(v) for t in failed),
         "activity": lambda v: any(lv.startswith(w) for lv in _levels(case) for w in v),
         "labs": lambda v: bool(tests & set(v)),
-        "age_at_least": lambda v: case.age_on(case.request_date) >= v,
+        "age_at_least": lambda v: (
+            "birth_date" not in case.patient.pending and case.age_on(case.request_date) >= v
+        ),
     }
     return all(checks[k](v) for k, v in when.items())
 
@@ -372,7 +374,7 @@ def _answers(case: Case, kind: str, failed: list[Treatment]) -> list[str]:
     if kind == "steroid_dependence":
         v = vocabulary()
         out = [
-            f"{v.findings[f.name]}, documented {f.date.isoformat()}"
+            f"{v.findings.get(f.name, f.name)}, documented {f.date.isoformat()}"
             + (f": {f.note.strip().rstrip('.')}" if f.note else "")
             for f in case.findings
             if f.name == "corticosteroid_dependence"

@@ -148,7 +148,8 @@ def resolve_signer(case: Case, profile: Profile, signer: Signer | None = None) -
     rx = case.prescriber
     if profile.signer is not None and profile.signer.npi == rx.npi:
         return profile.signer
-    return Signer(name=rx.name, npi=rx.npi)
+    # a prescriber NPI still to fill signs as "[to fill: prescriber NPI]" in a draft, unsigned
+    return Signer(name=rx.name, npi=None if "npi" in rx.pending else rx.npi)
 
 
 def template_context(
@@ -177,8 +178,11 @@ def template_context(
         "status": result.status.value,
         "patient": {
             "name": p.name,
-            "birth_date": p.birth_date.isoformat(),
-            "age": case.age_on(case.request_date),
+            # a birth date still to fill (a draft) shows as such, and so does the age
+            "birth_date": (
+                "[to fill: birth date]" if "birth_date" in p.pending else p.birth_date.isoformat()
+            ),
+            "age": "[to fill]" if "birth_date" in p.pending else case.age_on(case.request_date),
             "sex": p.sex.value,
             "member_id": p.member_id,
         },
@@ -292,11 +296,15 @@ def template_context(
         ],
         "treatments": _treatments(case),
         "findings": [
-            {"name": v.findings[f.name], "date": f.date.isoformat(), "note": f.note}
+            {"name": v.findings.get(f.name, f.name), "date": f.date.isoformat(), "note": f.note}
             for f in case.findings
         ],
         "encounters": [
-            {"type": v.encounter_types[e.type], "date": e.date.isoformat(), "note": e.note}
+            {
+                "type": v.encounter_types.get(e.type, e.type),  # an unknown type kept as written
+                "date": e.date.isoformat(),
+                "note": e.note,
+            }
             for e in sorted(case.encounters, key=lambda x: x.date)
         ],
         "notes": case.notes,

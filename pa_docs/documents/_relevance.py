@@ -47,7 +47,11 @@ def brief(case: Case, name: str, item: Any) -> str:
     """A short form for a one-page sheet: no notes on treatments and findings."""
     if name == "treatments":
         klass = class_names(item.drug)
-        when = f", {item.start.isoformat()} to {item.end.isoformat() if item.end else 'ongoing'}"
+        when = (
+            f", {item.start.isoformat()} to {item.end.isoformat() if item.end else 'ongoing'}"
+            if item.start
+            else ""
+        )
         outcome = f": {item.outcome.value.replace('_', ' ')}" if item.outcome else ""
         return f"{item.drug}{f' ({klass})' if klass else ''}{when if item.start else ''}{outcome}"
     if name == "findings":
@@ -73,7 +77,7 @@ def describe(case: Case, name: str, item: Any) -> str:
             f": {item.note.strip().rstrip('.')}" if item.note else ""
         )
     if name == "encounters":
-        v = vocabulary().encounter_types[item.type]
+        v = vocabulary().encounter_types.get(item.type, item.type)  # a type kept as written
         return f"{v} of {item.date.isoformat()}" + (
             f": {item.note.strip().rstrip('.')}" if item.note else ""
         )

@@ -132,8 +132,8 @@ def _table(title: str, rows: dict[str, Kpi], with_cost: bool = False) -> str:
     return "\n".join(out)
 
 
-def render_kpi_html(report: KpiReport, generated: dt.date | None = None) -> str:
-    """The report as a complete HTML document."""
+def monthly_charts(report: KpiReport) -> list[str]:
+    """The report's three charts by month (SVG), for the HTML report and the workbench."""
     months = _months(list(report.by_month))
     per = [report.by_month.get(m) for m in months]
 
@@ -141,7 +141,7 @@ def render_kpi_html(report: KpiReport, generated: dt.date | None = None) -> str:
         return [getattr(k, attr) if k else None for k in per]
 
     longest = max([v for v in series("turnaround_mean_days") if v is not None] + [10.0])
-    charts = [
+    return [
         bar_chart(
             "First-pass approval rate by month",
             months,
@@ -160,6 +160,11 @@ def render_kpi_html(report: KpiReport, generated: dt.date | None = None) -> str:
             band=(float(TURNAROUND_BENCHMARK_DAYS[0]), float(TURNAROUND_BENCHMARK_DAYS[1])),
         ),
     ]
+
+
+def render_kpi_html(report: KpiReport, generated: dt.date | None = None) -> str:
+    """The report as a complete HTML document."""
+    charts = monthly_charts(report)
     period = f"{report.period_from or 'first case'} to {report.period_to or 'last case'}"
     made = f" · generated {generated}" if generated else ""
     return "\n".join(

@@ -59,6 +59,10 @@ def _runs(par: Any, runs: tuple[Run, ...], *, dates: bool = False) -> None:
             run = par.add_run(line)
             run.bold = r.bold or None
             run.italic = r.italic or None
+            if r.highlight:  # a placeholder still to fill, in a draft
+                from docx.enum.text import WD_COLOR_INDEX
+
+                run.font.highlight_color = WD_COLOR_INDEX.YELLOW
             if dates:
                 _nobreak_dates(run)
 

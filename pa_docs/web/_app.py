@@ -1031,7 +1031,7 @@ def new_fhir(ctx: Ctx) -> Response:
 @page()
 def kpi(ctx: Ctx) -> Response:
     from ..log import compute_kpis
-    from ..log._html import _months, _num, _pct, bar_chart
+    from ..log._html import _num, _pct, monthly_charts
     from ..log._kpi import FIRST_PASS_TARGET, TURNAROUND_BENCHMARK_DAYS
 
     q = ctx.request.query_params
@@ -1044,32 +1044,7 @@ def kpi(ctx: Ctx) -> Response:
             "error.html", ctx, 400, title="KPIs", message="Dates are YYYY-MM-DD; the cost a number."
         )
     report = compute_kpis(ctx.wb.log.all_cases(), period_from=start, period_to=end, team_cost=cost)
-    months = _months(list(report.by_month))
-    per = [report.by_month.get(m) for m in months]
-
-    def series(attr: str) -> list[float | None]:
-        return [getattr(k, attr) if k else None for k in per]
-
-    longest = max([v for v in series("turnaround_mean_days") if v is not None] + [10.0])
-    charts = [
-        bar_chart(
-            "First-pass approval rate by month",
-            months,
-            series("first_pass_approval_rate"),
-            1.0,
-            _pct,
-            target=FIRST_PASS_TARGET,
-        ),
-        bar_chart("Appeal success rate by month", months, series("appeal_success_rate"), 1.0, _pct),
-        bar_chart(
-            "Mean turnaround (business days) by month",
-            months,
-            series("turnaround_mean_days"),
-            float(longest),
-            lambda v: _num(v),
-            band=(float(TURNAROUND_BENCHMARK_DAYS[0]), float(TURNAROUND_BENCHMARK_DAYS[1])),
-        ),
-    ]
+    charts = monthly_charts(report)
     ctx.audit("view_kpi")
     return ctx.wb.page(
         "kpi.html",
