@@ -82,7 +82,9 @@ def test_cover_page_opens_with_the_request_and_lists_the_sections(
     packets: dict[str, bytes],
 ) -> None:
     first = flat(pdf_pages(packets["ra-infliximab-aetna"])[0])
-    assert first.startswith("Prior authorization request")
+    # under the practice letterhead (every document kind carries it)
+    assert first.startswith("Lakeside Rheumatology Associates 410 Harbor Way")
+    assert first.index("Prior authorization request") < first.index("Letter of medical necessity")
     for section in ("Letter of medical necessity", "Criteria crosswalk", "Evidence summary"):
         assert section in first
 

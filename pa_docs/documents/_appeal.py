@@ -151,7 +151,7 @@ def appeal_context(plan: AppealPlan, attachments: list[str] | None = None) -> di
             said = c.verdict.wording.said(name_classes(c.verdict))
             why = said.text
             sentence, more = _answer(c, said)
-            support = relevant(plan.case, c.kind, c.text, c.evidence)
+            support = relevant(plan.case, c.kind, c.text, c.evidence, why)
             therapy = _split_therapy(plan.case, support) if c.kind == "step_therapy" else None
             criteria.append(
                 {

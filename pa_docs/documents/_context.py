@@ -85,7 +85,9 @@ def verdicts(case: Case, result: CheckResult) -> list[dict[str, Any]]:
                     dict.fromkeys(s for e in v.evidence if (s := _SECTIONS.get(e.section)))
                 ),
                 # every piece of evidence that bears on the criterion, chosen by its wording
-                "support": relevant(case, c.kind, c.text, v.evidence),
+                "support": relevant(
+                    case, c.kind, c.text, v.evidence, v.wording.reason(_clinical.name_classes(v))
+                ),
                 "evidence": [
                     {
                         "ref": e.ref,

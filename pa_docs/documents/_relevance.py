@@ -116,7 +116,9 @@ def _adds(name: str, item: Any) -> bool:
     return name in ("treatments", "findings", "encounters") and bool(item.note)
 
 
-def relevant(case: Case, kind: str, text: str, evidence: list[Evidence]) -> list[dict[str, Any]]:
+def relevant(
+    case: Case, kind: str, text: str, evidence: list[Evidence], reason: str = ""
+) -> list[dict[str, Any]]:
     """Every piece of evidence bearing on a criterion (``kind`` and wording ``text``), its own
     verdict ``evidence`` first; each {"ref", "section", "item", "date", "text", "brief"}, without
     duplicates."""
@@ -125,7 +127,8 @@ def relevant(case: Case, kind: str, text: str, evidence: list[Evidence]) -> list
     for ev in evidence:
         if ev.index is not None and ev.item is not None:  # an item of a list of the record
             own.add(ev.ref)
-            if _adds(ev.section, ev.item):
+            note = (getattr(ev.item, "note", None) or "").strip().rstrip(".")
+            if _adds(ev.section, ev.item) and not (note and note in reason):
                 picked.append((ev.section, ev.item, ev.ref))
     severity = kind == "score" or bool(SEVERITY.search(text))
     if severity:
@@ -158,7 +161,9 @@ def relevant(case: Case, kind: str, text: str, evidence: list[Evidence]) -> list
     out: list[dict[str, Any]] = []
     seen_refs: set[str] = set()
     for name, item, ref in picked:
-        if ref in seen_refs or (ref in own and not _adds(name, item)):
+        note = (getattr(item, "note", None) or "").strip().rstrip(".")
+        said = ref in own and bool(note) and note in reason and name != "labs"
+        if ref in seen_refs or (ref in own and not _adds(name, item)) or said:
             continue
         seen_refs.add(ref)
         date = getattr(item, "date", None) or getattr(item, "start", None)
