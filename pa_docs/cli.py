@@ -35,11 +35,14 @@ def _register_subcommands() -> None:
     from ._batch._cli import batch_command
     from .appeal._cli import deadline_command
     from .fhir._cli import import_fhir_command
+    from .fhir._export_cli import export_app, questionnaire_command
     from .log._cli import kpi_command, log_app
     from .web._cli import serve_command, users_app
 
     app.command("deadline")(deadline_command)
     app.command("import-fhir")(import_fhir_command)
+    app.add_typer(export_app, name="export")
+    criteria_app.command("questionnaire")(questionnaire_command)
     app.add_typer(log_app, name="log")
     app.command("kpi")(kpi_command)
     app.command("batch")(batch_command)

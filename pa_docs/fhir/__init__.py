@@ -1,7 +1,9 @@
-"""FHIR R4 -> case: import a chart export (Bundle, resource folder or bulk NDJSON) as a case.
+"""FHIR R4 in and out: import a chart export (Bundle, resource folder or bulk NDJSON) as a case;
+export a checked case as a Da Vinci PAS request bundle or DTR QuestionnaireResponse, and a policy
+as a DTR Questionnaire.
 
-``fhir.resources`` (its R4B models) is imported only when an import runs, and the names below
-load on first use, so the CLI registers ``import-fhir`` without paying for the importer.
+``fhir.resources`` (its R4B models) is imported only when an import or export runs, and the names
+below load on first use, so the CLI registers its commands without paying for them.
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ _WHERE = {
     "ToFill": "_import",
     "import_resources": "_import",
     "import_source": "_import",
+    "dtr_response": "_export",
+    "pas_bundle": "_export",
+    "questionnaire": "_export",
+    "to_json": "_export",
     "render_case": "_write",
     "write_case": "_write",
 }
@@ -30,8 +36,12 @@ __all__ = [
     "FILL",
     "ImportResult",
     "ToFill",
+    "dtr_response",
     "import_resources",
     "import_source",
+    "pas_bundle",
+    "questionnaire",
     "render_case",
+    "to_json",
     "write_case",
 ]
