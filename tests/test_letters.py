@@ -310,6 +310,15 @@ def test_a_medicare_dme_letter_speaks_to_the_dme_mac() -> None:
     assert "Qualifying test report" in heads
 
 
+def test_a_device_letter_argues_no_drug_sequence_and_a_visit_lists_no_treatments() -> None:
+    text = text_of(build("letter", ROOT / "examples" / "cgm-medicare.yaml"))
+    assert "Why FreeStyle Libre 3 follows" not in text  # a CGM is not the next drug class
+    assert "is a device." not in text
+    visit = text.split("\n3. Within six (6) months")[1].split("Treatment plan")[0]
+    assert "Office visit on 2026-10-15" in visit
+    assert "metformin" not in visit and "insulin glargine" not in visit  # not the visit's evidence
+
+
 # --- layout ---
 
 

@@ -300,7 +300,8 @@ def summary(case: Case) -> dict[str, Any]:
         "history": history,
         "classes_tried": [h["class"] for h in tried],
         "classes_failed": [h["class"] for h in tried if h["failed"]],
-        "request_class": class_names(req.item) if item else None,
+        # a device follows no drug: no "why it follows" from the drug classes tried
+        "request_class": class_names(req.item) if item and req.kind != "device" else None,
         "guidelines": guidelines(case),
         "monitoring": monitoring(case),
         "dose": dose(case),
