@@ -324,6 +324,14 @@ def test_only_a_new_drug_says_why_it_follows_and_a_visit_lists_no_treatments() -
     assert "Why Praluent follows." in text  # a new drug after the statin still says why
 
 
+def test_a_policy_without_a_number_is_named_once() -> None:
+    title = "Aimovig (erenumab) — migraine prevention"
+    for kind in ("letter", "packet"):
+        text = text_of(build(kind, ROOT / "examples" / "migraine-erenumab-uhc.yaml"))
+        assert "UnitedHealthcare policy Aimovig (erenumab) — migraine prevention," in text
+        assert f"{title}, {title}" not in text and f"{title} — {title}" not in text, kind
+
+
 # --- layout ---
 
 
