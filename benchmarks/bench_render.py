@@ -51,7 +51,7 @@ def bench_case(path: Path, repeat: int) -> dict[str, float]:
     from pa_docs.documents import build_packet
     from pa_docs.documents._templates import template_dirs
     from pa_docs.policy import load_policies, select_policy
-    from pa_docs.render import render
+    from pa_docs.render import render_document as render
     from pa_docs.render._html import to_html
     from pa_docs.render._pdf import _fetcher_class, _fonts, _stylesheet
 

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ._console import say
 from .errors import InputError
 
 app = typer.Typer(
@@ -77,7 +78,7 @@ def _load_case(path: Path, strict: bool) -> Any:
 
     case = load_case(path, strict=strict)
     for w in case.warnings:
-        sys.stderr.write(f"{w}\n")
+        say(str(w))
     return case
 
 
@@ -104,6 +105,13 @@ def check(
         str, typer.Option("--format", help="table (for people) or json (for tools).")
     ] = "table",
     strict: StrictOpt = False,
+    profile: Annotated[
+        Path | None,
+        typer.Option(
+            "--profile",
+            help="Practice profile (YAML): its time_of_need_days reads a policy's 'time of need'.",
+        ),
+    ] = None,
 ) -> None:
     """Check a case against its payer's policy, criterion by criterion.
 
@@ -115,7 +123,15 @@ def check(
     if format not in {"table", "json"}:
         raise InputError(f"--format must be table or json, got {format!r}")
     c = _load_case(case, strict)
-    result = check_case(c, _policy_for(c, policy, criteria, case))
+    days = 30
+    if profile is not None:  # only then: the profile loader brings the templates' imports
+        from .documents import load_profile
+
+        days = _time_of_need(load_profile(profile))
+    result = check_case(c, _policy_for(c, policy, criteria, case), time_of_need_days=days)
+    for w in result.warnings:
+        if w not in c.warnings:  # the case's own were printed as it was read
+            sys.stderr.write(f"warning: {w}\n")
     if format == "json":
         import json
 
@@ -213,7 +229,7 @@ def _document(
     who = _signer(signer)
     c = _load_case(case, strict)
     pol = _policy_for(c, policy, criteria)
-    result = check_case(c, pol)
+    result = check_case(c, pol, time_of_need_days=_time_of_need(prof))
     if kind == "packet":
         doc = build_packet(
             c,
@@ -233,7 +249,7 @@ def _document(
             signer=who, fax=fax,
         )  # fmt: skip
     target = write(doc, format, output or Path(f"{c.case_id}-{kind}.{format}"), inputs=(case,))
-    sys.stderr.write(f"wrote {target} ({'DRAFT, ' if draft else ''}policy {pol.id})\n")
+    say(f"wrote {target} ({'DRAFT, ' if draft else ''}policy {pol.id})")
 
 
 @app.command()
@@ -312,6 +328,11 @@ AsOfOpt = Annotated[
 ]
 
 
+def _time_of_need(profile: Any) -> int:
+    """The practice's time-of-need convention: its profile's, else the default 30 days."""
+    return int(profile.time_of_need_days) if profile is not None else 30
+
+
 def _plan(
     case: Path,
     denial: Path,
@@ -322,6 +343,7 @@ def _plan(
     late: bool,
     draft: bool,
     strict: bool = False,
+    time_of_need_days: int = 30,
 ) -> Any:
     from .appeal import load_denial, plan_appeal
     from .appeal._cli import _date
@@ -336,6 +358,7 @@ def _plan(
         late=late,
         draft=draft,
         denial_file=denial,
+        time_of_need_days=time_of_need_days,
     )
     dl = plan.deadline
     when = f"{dl.deadline}" + (f" (file by {dl.file_by})" if dl.file_by != dl.deadline else "")
@@ -344,13 +367,11 @@ def _plan(
         if plan.late
         else f"{plan.days_left} days left on {plan.as_of}"
     )
-    sys.stderr.write(
-        f"level {dl.level} {dl.level_name} ({dl.program_name}): last day to file {when}, {left}\n"
-    )
+    say(f"level {dl.level} {dl.level_name} ({dl.program_name}): last day to file {when}, {left}")
     for r in plan.reasons:
         if r.how != "stated":
             ids = ", ".join(c.id for c in r.criteria)
-            sys.stderr.write(f"reason {r.index}: {r.how} ({r.note}) -> {ids}\n")
+            say(f"reason {r.index}: {r.how} ({r.note}) -> {ids}")
     return plan
 
 
@@ -376,17 +397,20 @@ def appeal(
     """Write the appeal letter: each denial reason quoted and answered with the payer's criterion
     and dated evidence. Refused (exit 1) when the record does not support an answer, unless
     --draft; past the deadline is an error unless --late."""
-    from .documents._appeal import build_appeal
+    from .documents import build_appeal
     from .render import write
 
     prof = _render_options(format, profile, templates, output, (case, denial, profile))
-    plan = _plan(case, denial, policy, criteria, as_of, late=late, draft=draft, strict=strict)
+    plan = _plan(
+        case, denial, policy, criteria, as_of, late=late, draft=draft, strict=strict,
+        time_of_need_days=_time_of_need(prof),
+    )  # fmt: skip
     doc = build_appeal(
         plan, profile=prof, templates=templates, case_path=case, signer=_signer(signer), fax=fax
     )
     name = f"{plan.case.case_id}-appeal-level{plan.level}.{format}"
     target = write(doc, format, output or Path(name), inputs=(case, denial))
-    sys.stderr.write(f"wrote {target}{' (DRAFT)' if draft else ''}\n")
+    say(f"wrote {target}{' (DRAFT)' if draft else ''}")
 
 
 @app.command()
@@ -412,11 +436,14 @@ def p2p(
     evidence, anticipated objections with answers, our ask, and the weak points of the record.
     Refused (exit 2) where the level decides on paper (QIC, external review). A case with FILL-IN
     placeholders is refused (exit 1) unless --draft."""
-    from .documents._appeal import build_p2p
+    from .documents import build_p2p
     from .render import write
 
     prof = _render_options(format, profile, templates, output, (case, denial, profile))
-    plan = _plan(case, denial, policy, criteria, as_of, late=True, draft=True, strict=strict)
+    plan = _plan(
+        case, denial, policy, criteria, as_of, late=True, draft=True, strict=strict,
+        time_of_need_days=_time_of_need(prof),
+    )  # fmt: skip
     doc = build_p2p(
         plan, profile=prof, templates=templates, case_path=case, draft=draft,
         signer=_signer(signer), fax=fax,
@@ -424,21 +451,25 @@ def p2p(
     target = write(
         doc, format, output or Path(f"{plan.case.case_id}-p2p.{format}"), inputs=(case, denial)
     )
-    sys.stderr.write(f"wrote {target}\n")
+    say(f"wrote {target}")
 
 
 @criteria_app.command("list")
 def criteria_list(criteria: CriteriaOpt = None) -> None:
-    """List the policies: shipped ones and those in --criteria folders."""
+    """List the policies (shipped ones and those in --criteria folders) with their version and the
+    date each was last compared with the payer's text."""
     from rich.table import Table
 
     from .policy import load_policies
 
     t = Table(show_lines=False)
-    for col in ("id", "payer", "number", "title", "requests"):
-        t.add_column(col, no_wrap=col == "id")
+    for col in ("id", "number", "version", "last reviewed", "requests", "payer"):
+        t.add_column(col, no_wrap=col != "payer")
     for p in load_policies(criteria or ()).values():
-        t.add_row(p.id, p.payer, p.number or "-", p.title, ", ".join(p.request_types))
+        t.add_row(
+            p.id, p.number or "-", p.version or "-", p.last_reviewed.isoformat(),
+            ", ".join(p.request_types), p.payer,
+        )  # fmt: skip
     _out().print(t)
 
 
@@ -470,9 +501,9 @@ def criteria_validate(
 
     count, problems = validate_folder(folder)
     for p in problems:
-        sys.stderr.write(f"{p}\n")
+        say(str(p))
     if problems:
-        sys.stderr.write(f"{len(problems)} problem(s) in {count} file(s)\n")
+        say(f"{len(problems)} problem(s) in {count} file(s)")
         raise typer.Exit(2)
     sys.stdout.write(f"{count} policies valid\n")
 

@@ -18,11 +18,11 @@ import docx
 import pypdf
 import pytest
 
+from pa_docs import build_appeal, build_p2p
+from pa_docs import render_document as render
 from pa_docs.appeal import load_denial, plan_appeal
 from pa_docs.case import load_case
-from pa_docs.documents._appeal import build_appeal, build_p2p
 from pa_docs.policy import load_policies, select_policy
-from pa_docs.render import render
 from pa_docs.render._html import to_html
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -109,7 +109,11 @@ def test_a_ready_case_is_not_marked_draft(tmp_path: Path) -> None:
     [
         (["missing.pdf"], "attachments[0]: attachment not found"),
         (["labs.pdf", "notes.txt"], "attachments[1]: attachment is not a PDF"),
-        ([{"path": "labs.pdf"}, {"path": "../outside.pdf"}], None),  # relative to the case: fine
+        (
+            [{"path": "labs.pdf"}, {"path": "../outside.pdf"}],
+            "attachments[1]: attachment '../outside.pdf' is outside the case's folder",
+        ),  # like a profile's assets
+        ([{"path": "labs.pdf"}], None),  # relative to the case: fine
     ],
 )
 def test_attachment_problems_are_input_errors(
@@ -128,7 +132,7 @@ def test_attachment_problems_are_input_errors(
     err = capsys.readouterr().err
     if problem is None:
         assert code == 0, err
-        assert pdf_pages(out.read_bytes())[-1].strip() == "OUTSIDE"
+        assert pdf_pages(out.read_bytes())[-1].strip() == "LABS"
         return
     assert code == 2
     assert problem in err and str(case) in err

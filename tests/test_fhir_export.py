@@ -229,8 +229,8 @@ def test_the_packet_pdf_travels_in_a_document_reference(tmp_path: Path) -> None:
     pdf = base64.b64decode(att["data"])
     assert pdf.startswith(b"%PDF-") and att["size"] == len(pdf)
     c, p, r = _checked("ra-infliximab-aetna")
+    from pa_docs import render_document as render
     from pa_docs.documents import build_packet
-    from pa_docs.render import render
 
     packet = render(build_packet(c, p, r, case_path=case), "pdf")
     assert pdf == packet

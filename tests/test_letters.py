@@ -13,15 +13,15 @@ from typing import Any
 import docx
 import pytest
 
+from pa_docs import build_appeal, build_p2p
+from pa_docs import render_document as render
 from pa_docs.appeal import load_denial, plan_appeal
 from pa_docs.case import load_case
 from pa_docs.check import check_case
 from pa_docs.documents import load_profile, parse_signer
-from pa_docs.documents._appeal import build_appeal, build_p2p
 from pa_docs.documents._clinical import band, dose, guidelines, name_classes
 from pa_docs.errors import InputError
 from pa_docs.policy import load_policies, select_policy
-from pa_docs.render import render
 from tests.fixtures.documents.support import ROOT, build, case_data, example, write_case
 
 DEMO = ROOT / "examples" / "practice-profile.yaml"
@@ -206,8 +206,12 @@ def test_a_biologic_is_never_called_conventional_therapy() -> None:
     )
     text = text_of(build_appeal(p))
     assert not re.search(r"conventional therap\w*: Humira", text, re.IGNORECASE)
-    assert "What the biologic and targeted therapy history adds:" in text
-    assert "Humira (TNF inhibitor)" in text
+    # the answer leads with the trial that meets the payer's list (a TNF blocker is on it),
+    # the corticosteroid course that worked follows as context, never as the answer
+    answer = text[text.index("Reason 1") : text.index("Reason 2")]
+    assert "The trial that meets it:" in answer
+    assert answer.index("Humira (TNF inhibitor)") < answer.index("Other treatment on record:")
+    assert answer.index("Other treatment on record:") < answer.index("prednisone")
 
 
 # --- appeals carry the case ---

@@ -12,13 +12,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pa_docs import render_document as render
 from pa_docs.case import Case
 from pa_docs.check import check_case
 from pa_docs.cli import main
 from pa_docs.documents import build_letter, build_packet
 from pa_docs.errors import NotReadyError
 from pa_docs.policy import load_policies
-from pa_docs.render import render
 
 from .conftest import ROOT
 

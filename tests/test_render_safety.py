@@ -17,8 +17,8 @@ from typing import ClassVar
 import pytest
 from markupsafe import escape as html_escape
 
+from pa_docs import render_document as render_doc
 from pa_docs.errors import InputError
-from pa_docs.render import render as render_doc
 from tests.fixtures.documents.assets import solid_png
 from tests.fixtures.documents.support import (
     ROOT,

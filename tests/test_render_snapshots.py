@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from pa_docs.render import render
+from pa_docs import render_document as render
 from pa_docs.render._html import to_html
 from tests.fixtures.documents.support import NAMES, build, docx_text, example
 

@@ -36,7 +36,7 @@ def test_a_second_process_renders_from_the_cache_and_an_edit_is_seen(tmp_path: P
     templates.mkdir()
     (templates / "note.j2").write_text("Hello {{ who }}\n", encoding="utf-8")
     first = _render(templates, cache_home)
-    folder = cache_home / "pa-docs" / "templates-markup"
+    folder = cache_home / "pa-docs" / "templates-markup-2"
     assert [p.suffix for p in folder.iterdir()] == [".cache"]
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert stat.S_IMODE(folder.parent.stat().st_mode) == 0o700

@@ -7,7 +7,12 @@ on first use, so the CLI registers the command without importing the pool.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the names below, typed for users; at run time they load on first use
+    from ._model import KINDS, Options, Outcome, Row, exit_code
+    from ._model import Row as BatchRow
+    from ._run import MANIFEST, batch, default_jobs, find_cases
 
 _WHERE = {
     "KINDS": "_model",

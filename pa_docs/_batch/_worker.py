@@ -155,7 +155,8 @@ class Worker:
         facts["policy"] = policy.id
         if o.kind in APPEAL_KINDS:
             return self._appeal(case_file, case, policy, facts)
-        result = check_case(case, policy)
+        days = self.profile.time_of_need_days if self.profile else 30
+        result = check_case(case, policy, time_of_need_days=days)
         facts["status"] = result.status.value
         facts["gaps"] = tuple(
             f"{v.id} ({v.status.value}): {v.action or v.reason}" for v in result.gaps
@@ -180,7 +181,7 @@ class Worker:
 
     def _appeal(self, case_file: Path, case: Any, policy: Any, facts: dict[str, Any]) -> Row:
         from ..appeal import load_denial, plan_appeal
-        from ..documents._appeal import build_appeal, build_p2p
+        from ..documents import build_appeal, build_p2p
 
         o = self.options
         denial_file = denial_for(case_file)
@@ -219,7 +220,7 @@ class Worker:
 
     def _write(self, doc: Any, name: str, facts: dict[str, Any]) -> Row:
         """Render and write the document, unless the one already there has the same key."""
-        from ..render import render, write_atomic
+        from ..render import render_document, write_atomic
 
         key = hashlib.sha256(f"{doc.digest}\0{self.fingerprint}".encode()).hexdigest()
         out = self.options.outdir / name
@@ -228,7 +229,7 @@ class Worker:
             sha = _sha256_file(out)
             if sha == known.sha256:
                 return Row(**facts, outcome=Outcome.unchanged, output=str(out), key=key, sha256=sha)
-        data = render(doc, self.options.format)
+        data = render_document(doc, self.options.format)
         write_atomic(out, data, inputs=(facts["file"],))
         sha = hashlib.sha256(data).hexdigest()
         return Row(**facts, outcome=Outcome.written, output=str(out), key=key, sha256=sha)

@@ -6,7 +6,21 @@ Names load on first use, so the CLI can register its commands without paying for
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the names below, typed for users; at run time they load on first use
+    from ._deadline import Deadline, NextLevel, deadline, filing_deadline
+    from ._denial import Denial, DenialReason, load_denial
+    from ._plan import (
+        AppealPlan,
+        CriterionAnswer,
+        Gap,
+        P2PPoint,
+        ReasonAnswer,
+        p2p_points,
+        plan_appeal,
+    )
+    from ._reasons import MappedReason, map_reasons
 
 _WHERE = {
     "AppealPlan": "_plan",
@@ -18,6 +32,7 @@ _WHERE = {
     "plan_appeal": "_plan",
     "Deadline": "_deadline",
     "NextLevel": "_deadline",
+    "deadline": "_deadline",
     "filing_deadline": "_deadline",
     "Denial": "_denial",
     "DenialReason": "_denial",
@@ -44,6 +59,7 @@ __all__ = [
     "NextLevel",
     "P2PPoint",
     "ReasonAnswer",
+    "deadline",
     "filing_deadline",
     "load_denial",
     "map_reasons",

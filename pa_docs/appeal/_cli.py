@@ -121,11 +121,9 @@ def deadline_command(
     d = load_denial(denial, c.case_id)
     if policy is not None:
         policies.select_policy(c, policies.load_policies(), policy)
-    from ._deadline import filing_deadline
+    from ._deadline import deadline
 
-    result = filing_deadline(
-        c.coverage.line_of_business, d.appeal_level, d.denial_date, d.received_date, file=denial
-    )
+    result = deadline(c, d, file=denial)
     if format == "json":
         sys.stdout.write(json.dumps(deadline_to_dict(result, day), indent=2) + "\n")
     else:

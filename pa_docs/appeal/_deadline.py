@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -25,6 +25,10 @@ from .._business_days import previous_business_day
 from .._dates import add_months
 from .._yaml import load_data
 from ..errors import InputError
+
+if TYPE_CHECKING:
+    from ..case import Case
+    from ._denial import Denial
 
 PRESUMED_RECEIPT_DAYS = 5
 
@@ -108,6 +112,18 @@ class Deadline:
 
     def is_past(self, as_of: dt.date) -> bool:
         return as_of > self.deadline
+
+
+def deadline(case: Case, denial: Denial, *, file: str | Path | None = None) -> Deadline:
+    """The deadline to file the appeal of ``denial`` at its ``appeal_level``, for the case's
+    program (``coverage.line_of_business``). ``file`` (the denial file) is named in errors."""
+    return filing_deadline(
+        case.coverage.line_of_business,
+        denial.appeal_level,
+        denial.denial_date,
+        denial.received_date,
+        file=file,
+    )
 
 
 def filing_deadline(

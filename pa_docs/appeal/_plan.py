@@ -17,7 +17,8 @@ from ..case import Case
 from ..check import CheckResult, Evidence, Status, Verdict, check_case
 from ..errors import InputError, NotReadyError
 from ..policy import Policy
-from ._deadline import Deadline, filing_deadline
+from ._deadline import Deadline
+from ._deadline import deadline as deadline_of
 from ._denial import Denial
 from ._reasons import How, MappedReason, map_reasons
 
@@ -167,8 +168,10 @@ def plan_appeal(
     late: bool = False,
     draft: bool = False,
     denial_file: str | Path | None = None,
+    time_of_need_days: int = 30,
 ) -> AppealPlan:
-    """Plan the appeal of ``denial`` at its ``appeal_level``, dated ``as_of``."""
+    """Plan the appeal of ``denial`` at its ``appeal_level``, dated ``as_of``
+    (``time_of_need_days``: the practice's time-of-need convention, as for ``check_case``)."""
     if denial.case_id != case.case_id:
         raise InputError(
             f"case_id {denial.case_id!r} does not match the case ({case.case_id!r})",
@@ -182,10 +185,7 @@ def plan_appeal(
             field="denial_date",
         )
     mapped = map_reasons(denial, policy, case.request.type, file=denial_file)
-    deadline = filing_deadline(
-        case.coverage.line_of_business, denial.appeal_level, denial.denial_date,
-        denial.received_date, file=denial_file,
-    )  # fmt: skip
+    deadline = deadline_of(case, denial, file=denial_file)
     if deadline.is_past(as_of) and not late:
         ago = -deadline.days_left(as_of)
         raise InputError(
@@ -195,7 +195,7 @@ def plan_appeal(
             file=denial_file,
             field="denial_date",
         )
-    result = check_case(case, policy)
+    result = check_case(case, policy, time_of_need_days=time_of_need_days)
     verdicts = {v.id: v for v in result.verdicts}
     reasons = [_reason_answer(m, verdicts) for m in mapped]
     gaps = [Gap(r.index, c.id, c.status, c.reason, c.action) for r in reasons for c in r.gaps]

@@ -14,19 +14,16 @@ from typing import Any
 
 from ..appeal import AppealPlan, CriterionAnswer, p2p_points
 from ..appeal._deadline import deadline_table
-from ..case import Case
 from ..check import Evidence, Wording
 from ..errors import InputError
 from ..kinds import ENGLISH, Said
 from ._build import build
-from ._clinical import classes_of, name_classes, objections
+from ._clinical import name_classes, objections
 from ._context import long_date
 from ._document import Document
 from ._profile import Profile, Signer
-from ._relevance import relevant
+from ._relevance import for_template, relevant
 
-# Biologic and targeted classes: never "conventional therapy".
-ADVANCED = {"tnf_inhibitor", "other_biologic", "jak_inhibitor", "tyk2_inhibitor", "pde4_inhibitor"}
 # A reason that says the record lacks something: the letter says the record is now enclosed.
 NOT_FOUND = re.compile(
     r"no documentation|not (?:been )?(?:documented|found|provided|submitted)|"
@@ -43,17 +40,24 @@ ATTACHMENT_WORDS = {
 }
 
 
-def _split_therapy(case: Case, support: list[dict[str, Any]]) -> dict[str, list[str]]:
-    """Treatment items of a step-therapy answer, split into conventional agents and the
-    biologic or targeted history (named by class, never called conventional)."""
-    out: dict[str, list[str]] = {"conventional": [], "advanced": [], "other": []}
-    for s in support:
-        if s["section"] != "treatments":
-            out["other"].append(s["text"])
-            continue
-        advanced = set(classes_of(s["item"].drug)) & ADVANCED
-        out["advanced" if advanced else "conventional"].append(s["text"])
-    return out
+def _split_therapy(support: list[dict[str, Any]], own: set[str]) -> dict[str, Any]:
+    """A met step-therapy answer: first what the verdict counted (the trials that meet the
+    payer's list, whatever their class, and a finding such as corticosteroid dependence), then
+    the rest of the treatment history as context, so the answer leads with what meets it."""
+    counted = [s for s in support if s["ref"] in own]
+    trials = all(s["section"] == "treatments" for s in counted)
+    return {
+        "counted": [s["text"] for s in counted],
+        "lead": ("The trials that meet it:" if len(counted) > 1 else "The trial that meets it:")
+        if trials
+        else "The record that meets it:",
+        "other": [
+            s["text"] for s in support if s["ref"] not in own and s["section"] != "treatments"
+        ],
+        "context": [
+            s["text"] for s in support if s["ref"] not in own and s["section"] == "treatments"
+        ],
+    }
 
 
 def _attachments_for(titles: list[str], kinds: list[str]) -> list[str]:
@@ -145,14 +149,15 @@ def appeal_context(plan: AppealPlan, attachments: list[str] | None = None) -> di
     titles = attachments or []
     reasons = []
     for r in plan.reasons:
-        criteria = []
+        criteria: list[dict[str, Any]] = []
         for c in r.criteria:
             evidence = _evidence(c.evidence, c.verdict.wording)
             said = c.verdict.wording.said(name_classes(c.verdict))
             why = said.text
             sentence, more = _answer(c, said)
             support = relevant(plan.case, c.kind, c.text, c.evidence, why)
-            therapy = _split_therapy(plan.case, support) if c.kind == "step_therapy" else None
+            own = {e.ref for e in c.evidence}
+            therapy = _split_therapy(support, own) if c.kind == "step_therapy" else None
             criteria.append(
                 {
                     "id": c.id,
@@ -170,7 +175,7 @@ def appeal_context(plan: AppealPlan, attachments: list[str] | None = None) -> di
                     "more_evidence": more,
                     "kind": c.kind,
                     # every piece of evidence bearing on the criterion, by its wording
-                    "support": _new(support, c, said),
+                    "support": for_template(_new(support, c, said)),
                     "therapy": therapy,
                 }
             )

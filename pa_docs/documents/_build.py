@@ -14,9 +14,10 @@ from typing import Any
 from ..case import Case
 from ..case._fill import with_markers
 from ..check import CaseStatus, CheckResult
-from ..errors import CaseError, NotReadyError
+from ..errors import NotReadyError
 from ..notices import ToFill, marker
 from ..policy import Policy
+from ._attachments import read_attachment
 from ._blocks import mark_placeholders, parse
 from ._context import input_hash, template_context
 from ._document import Document, Enclosure
@@ -30,18 +31,14 @@ TITLES = {
 
 
 def enclosures(case: Case, case_path: str | Path | None) -> list[Enclosure]:
-    """The PDF attachments the case lists, resolved relative to the case file."""
+    """The PDF attachments the case lists, read from the case file's folder (or folders under
+    it) and cleaned of active content (see ``_attachments``)."""
     base = Path(case_path).resolve().parent if case_path else Path.cwd()
     out = []
     for i, a in enumerate(case.attachment_list):
-        p = (base / a.path).resolve()
-        where = {"file": str(case_path) if case_path else None, "field": f"attachments[{i}]"}
-        if not p.is_file():
-            raise CaseError(f"attachment not found: {p}", **where)  # type: ignore[arg-type]
-        with p.open("rb") as fh:
-            if fh.read(5) != b"%PDF-":
-                raise CaseError(f"attachment is not a PDF file: {p}", **where)  # type: ignore[arg-type]
-        out.append(Enclosure(p, a.title or p.stem.replace("-", " ").replace("_", " ")))
+        file = str(case_path) if case_path else None
+        p, data = read_attachment(base, a.path, file=file, field=f"attachments[{i}]")
+        out.append(Enclosure(p, a.title or p.stem.replace("-", " ").replace("_", " "), data))
     return out
 
 
@@ -102,7 +99,7 @@ def build(
     encl = enclosures(case, case_path)
     h = hashlib.sha256()
     for e in encl:
-        h.update(e.path.read_bytes())
+        h.update(e.data)
     digest = input_hash(
         case,
         policy,

@@ -15,8 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from .._yaml import load_data
 from ..case import Case
 from ..case._model import Lab, Outcome, Score, Treatment
 from ..check import Result, Status, Verdict
@@ -26,7 +25,7 @@ from ..vocab import vocabulary
 @cache
 def _data(name: str) -> Any:
     text = resources.files(__package__).joinpath(f"data/{name}.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return load_data(text, f"{name}.yaml")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +33,11 @@ class Band:
     label: str
     source: str
     secondary: bool
+
+
+def _labs(case: Case) -> list[Lab]:
+    """The labs that are evidence: a lab whose test is still FILL-IN is left aside."""
+    return [lab for lab in case.labs if lab.usable]
 
 
 def band(instrument: str, value: float, diagnosis: str | None = None) -> Band | None:
@@ -181,7 +185,7 @@ def _levels(case: Case) -> list[str]:
     """The band labels of the most recent interpreted scores and sleep tests."""
     out = [a["band"] for a in activity(case) if a["band"] and a["key"] != "ess"]
     dx = case.request.diagnosis
-    for lab in sorted(case.labs, key=lambda x: x.date, reverse=True):
+    for lab in sorted(_labs(case), key=lambda x: x.date, reverse=True):
         if vocabulary().tests[lab.key].sleep_test and lab.value is not None:
             if b := band("ahi", lab.value, dx):
                 out.append(b.label)
@@ -195,7 +199,7 @@ def _matches(when: dict[str, Any], case: Case) -> bool:
     key = item.key if item else req.item
     classes = set(item.classes) if item else set()
     failed = [t for t in case.treatments if t.outcome is Outcome.inadequate_response]
-    tests = {lab.key for lab in case.labs}
+    tests = {lab.key for lab in _labs(case)}
     checks: dict[str, Callable[[Any], bool]] = {
         "diagnoses": lambda v: any(req.diagnosis.startswith(p) for p in v),
         "request_classes": lambda v: bool(classes & set(v)),
@@ -244,7 +248,7 @@ def monitoring(case: Case) -> dict[str, Any] | None:
         return None
     done = []
     for key in spec.get("screening", []):
-        labs = [lab for lab in case.labs if lab.key == key]
+        labs = [lab for lab in _labs(case) if lab.key == key]
         if labs:
             done.append(lab_text(max(labs, key=lambda x: x.date)))
     return {"screening": done, "plan": " ".join(spec["plan"].split()), "source": spec["source"]}
@@ -294,7 +298,7 @@ def summary(case: Case) -> dict[str, Any]:
         "activity": activity(case),
         "sleep_tests": [
             lab_text(lab, req.diagnosis)
-            for lab in sorted(case.labs, key=lambda x: x.date, reverse=True)
+            for lab in sorted(_labs(case), key=lambda x: x.date, reverse=True)
             if vocabulary().tests[lab.key].sleep_test
         ],
         "history": history,
@@ -325,7 +329,7 @@ def name_classes(v: Verdict) -> Result:
     if not first.label or "conventional" not in first.label.lower():
         return r
     for e in first.evidence:
-        if e.section == "treatments" and set(classes_of(e.item.drug)) & _ADVANCED:
+        if isinstance(e.item, Treatment) and set(classes_of(e.item.drug)) & _ADVANCED:
             parts = list(r.parts)
             parts[i] = replace(first, label=class_names(e.item.drug))
             return replace(r, parts=parts)

@@ -17,7 +17,7 @@ from ..policy import Criterion, Policy, SubmitTo
 from ..vocab import vocabulary
 from . import _clinical
 from ._profile import Profile, Signer
-from ._relevance import relevant
+from ._relevance import for_template, relevant
 
 
 def long_date(d: dt.date | None) -> str:
@@ -85,8 +85,14 @@ def verdicts(case: Case, result: CheckResult) -> list[dict[str, Any]]:
                     dict.fromkeys(s for e in v.evidence if (s := _SECTIONS.get(e.section)))
                 ),
                 # every piece of evidence that bears on the criterion, chosen by its wording
-                "support": relevant(
-                    case, c.kind, c.text, v.evidence, v.wording.reason(_clinical.name_classes(v))
+                "support": for_template(
+                    relevant(
+                        case,
+                        c.kind,
+                        c.text,
+                        v.evidence,
+                        v.wording.reason(_clinical.name_classes(v)),
+                    )
                 ),
                 "evidence": [
                     {
@@ -285,6 +291,7 @@ def template_context(
                 "source": lab.fhir_ref,
             }
             for lab in sorted(case.labs, key=lambda x: x.date, reverse=True)
+            if lab.usable  # a lab whose test is still FILL-IN is no evidence yet
         ],
         "scores": [
             {

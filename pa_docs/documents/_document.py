@@ -15,6 +15,7 @@ class Enclosure:
 
     path: Path
     title: str
+    data: bytes = b""  # the PDF without active content (``_attachments.clean_pdf``)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from pydantic import ConfigDict, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from .. import _yaml
 from .._limits import InputModel
@@ -42,6 +42,9 @@ class Profile(_Model):
     signer: Signer | None = None
     reference_docx: str | None = None
     fax_output: bool = False  # render every document for fax: black on white, nothing below 9 pt
+    # the practice's reading of "performed at the time of need" (a policy that gives no number):
+    # a test within this many days before the request; never attributed to the payer
+    time_of_need_days: int = Field(default=30, ge=1, le=365)
     folder: Path | None = None  # where the profile file lives; its assets are read from there
 
     def asset(self, name: str | None) -> Path | None:

@@ -55,7 +55,7 @@ def brief(case: Case, name: str, item: Any) -> str:
         outcome = f": {item.outcome.value.replace('_', ' ')}" if item.outcome else ""
         return f"{item.drug}{f' ({klass})' if klass else ''}{when if item.start else ''}{outcome}"
     if name == "findings":
-        return f"{vocabulary().findings[item.name]} ({item.date.isoformat()})"
+        return f"{vocabulary().findings.get(item.name, item.name)} ({item.date.isoformat()})"
     return describe(case, name, item)
 
 
@@ -72,7 +72,7 @@ def describe(case: Case, name: str, item: Any) -> str:
     if name == "treatments":
         return treatment_text(item, case.request_date)
     if name == "findings":
-        v = vocabulary().findings[item.name]
+        v = vocabulary().findings.get(item.name, item.name)
         return f"{v}, documented {item.date.isoformat()}" + (
             f": {item.note.strip().rstrip('.')}" if item.note else ""
         )
@@ -116,6 +116,12 @@ def _adds(name: str, item: Any) -> bool:
     return name in ("treatments", "findings", "encounters") and bool(item.note)
 
 
+def for_template(support: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Supporting items as a template may see them: without the record's ``item`` itself (a
+    model object; templates get plain data only, see ``_plain``)."""
+    return [{k: v for k, v in s.items() if k != "item"} for s in support]
+
+
 def relevant(
     case: Case, kind: str, text: str, evidence: list[Evidence], reason: str = ""
 ) -> list[dict[str, Any]]:
@@ -138,7 +144,7 @@ def relevant(
                 seen.add(s.instrument)
                 picked.append(("scores", s, f"scores[{i}]"))
         for key in MARKERS:
-            labs = [(i, lab) for i, lab in enumerate(case.labs) if lab.key == key]
+            labs = [(i, lab) for i, lab in enumerate(case.labs) if lab.usable and lab.key == key]
             if labs:
                 i, lab = max(labs, key=lambda p: p[1].date)
                 picked.append(("labs", lab, f"labs[{i}]"))

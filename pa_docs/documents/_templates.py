@@ -1,32 +1,90 @@
 """The Jinja environments documents are written with: sandboxed, shipped templates overridable
 file by file from a user folder. Block markup escapes every value (see ``_blocks.escape``); the
-HTML layout autoescapes."""
+HTML layout autoescapes.
+
+A user's templates are untrusted: the environment is Jinja's immutable sandbox, every context is
+plain data (``_plain``), a template (or stylesheet) that is a link leading out of its folder is
+refused, and ``*``/``**`` cannot build a value of more than a million items."""
 
 from __future__ import annotations
 
 import os
 import traceback
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from jinja2 import (
     BytecodeCache,
     ChoiceLoader,
+    Environment,
     FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
     TemplateError,
 )
+from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from .._files import read_text
 from .._resources import shipped
 from ..errors import InputError
 from ._blocks import escape
+from ._plain import plain
+
+
+def _inside(path: Path, folders: list[Path]) -> bool:
+    real = path.resolve()
+    return any(real == d or d in real.parents for d in folders)
+
+
+class _FolderLoader(FileSystemLoader):
+    """Templates from the folders only: a link that leads out of them is refused."""
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        folders = [Path(p).resolve() for p in self.searchpath]
+        if not _inside(Path(filename), folders):
+            raise InputError(
+                f"template {template!r} is a link to {Path(filename).resolve()}, outside the "
+                "templates folder: refused",
+                file=filename,
+            )
+        return source, filename, uptodate
 
 
 def _loader(user_dir: Path | None) -> ChoiceLoader:
     dirs = [str(user_dir)] if user_dir else []
-    return ChoiceLoader([FileSystemLoader([*dirs, str(shipped("templates"))])])
+    return ChoiceLoader([_FolderLoader([*dirs, str(shipped("templates"))])])
+
+
+_MAX_ITEMS = 1_000_000
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with ``*`` and ``**`` bounded (``{{ "x" * 10**12 }}``)."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """``mapping.key`` is the key's value first (a block's ``items``), then an attribute."""
+        if isinstance(obj, dict) and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int) and abs(right) > 64:
+            raise SecurityError("an exponent over 64 is not allowed in a template")
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                sized = isinstance(seq, str | list | tuple) and isinstance(n, int)
+                if sized and len(seq) * n > _MAX_ITEMS:
+                    raise SecurityError("a value of over a million items in a template")
+        return super().call_binop(context, operator, left, right)
 
 
 def _compiled_cache(kind: str) -> BytecodeCache | None:
@@ -53,8 +111,8 @@ def _compiled_cache(kind: str) -> BytecodeCache | None:
 
 @cache
 def markup_env(user_dir: Path | None) -> ImmutableSandboxedEnvironment:
-    return ImmutableSandboxedEnvironment(
-        bytecode_cache=_compiled_cache("markup"),
+    return _Sandbox(
+        bytecode_cache=_compiled_cache("markup-2"),  # -2: compiled with * and ** bounded
         loader=_loader(user_dir),
         autoescape=False,
         finalize=escape,
@@ -66,8 +124,8 @@ def markup_env(user_dir: Path | None) -> ImmutableSandboxedEnvironment:
 
 @cache
 def html_env(user_dir: Path | None) -> ImmutableSandboxedEnvironment:
-    return ImmutableSandboxedEnvironment(
-        bytecode_cache=_compiled_cache("html"),
+    return _Sandbox(
+        bytecode_cache=_compiled_cache("html-2"),
         loader=_loader(user_dir),
         autoescape=True,
         undefined=StrictUndefined,
@@ -99,9 +157,11 @@ def _where(exc: BaseException, name: str) -> tuple[str, int | None]:
 def render_template(
     env: ImmutableSandboxedEnvironment, name: str, context: dict[str, object]
 ) -> str:
-    """Render one template; a broken user template is an input error naming file and line."""
+    """Render one template with ``context`` as plain data (``_plain.plain``); a broken user
+    template is an input error naming file and line."""
+    data = plain(context)
     try:
-        return env.get_template(name).render(context)
+        return env.get_template(name).render(data)
     except _RUNTIME_ERRORS as exc:
         file, line = _where(exc, name)
         what = "" if isinstance(exc, TemplateError) else f"{type(exc).__name__}: "
@@ -118,5 +178,7 @@ def read_asset(user_dir: Path | None, name: str) -> str:
     for d in template_dirs(user_dir):
         f = d / name
         if f.is_file():
-            return f.read_text(encoding="utf-8")
+            if not _inside(f, [d]):
+                raise InputError(f"{name} is a link outside the templates folder: refused", file=f)
+            return read_text(f)
     raise InputError(f"template asset {name!r} not found")

@@ -9,7 +9,12 @@ below load on first use, so the CLI registers its commands without paying for th
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the names below, typed for users; at run time they load on first use
+    from ._import import ImportResult, ToFill, import_resources, import_source
+    from ._util import FILL
+    from ._write import render_case, write_case
 
 _WHERE = {
     "FILL": "_util",

@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from .._console import say
 from .._limits import check_date
 from ..errors import InputError
 
@@ -97,12 +98,12 @@ def import_fhir_command(
         sys.stdout.write(render_case(result, str(source)))
     else:
         write_case(result, output, source=str(source), overwrite=force, inputs=(source,))
-        typer.echo(f"wrote {output}", err=True)
-    typer.echo(f"imported: {counts}", err=True)
+        say(f"wrote {output}")
+    say(f"imported: {counts}")
     missing = result.missing
     if missing:
-        typer.echo(f"to fill in before checking ({len(missing)}):", err=True)
+        say(f"to fill in before checking ({len(missing)}):")
         for f in missing:
-            typer.echo(f"  - {f}", err=True)
+            say(f"  - {f}")
     else:
-        typer.echo("the case is complete enough to check: pa-docs check", err=True)
+        say("the case is complete enough to check: pa-docs check")

@@ -53,7 +53,7 @@ def pas_bundle(
     refuse_unless_ready(result, draft, "a PAS request")
     if packet is None:
         from ..documents import build_packet
-        from ..render import render
+        from ..render import render_document as render
 
         doc = build_packet(case, policy, result, draft=draft, case_path=case_path)
         packet = render(doc, "pdf")

@@ -17,7 +17,24 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
+
+from ..case import (
+    Diagnosis,
+    Encounter,
+    Finding,
+    Lab,
+    Patient,
+    Prescriber,
+    Request,
+    Score,
+    Treatment,
+)
+
+Record: TypeAlias = (
+    Lab | Score | Treatment | Diagnosis | Finding | Encounter | Patient | Prescriber | Request
+)
+"""An item of a case a verdict can rest on."""
 
 T = TypeVar("T")
 
@@ -53,13 +70,13 @@ class Message:
     """
 
     code: str
-    params: dict[str, Any] = dataclasses.field(default_factory=dict)
+    params: dict[str, object] = dataclasses.field(default_factory=dict)
 
     def evidence(self) -> list[Evidence]:
         """The evidence this message names, in its parameters and theirs."""
         out: list[Evidence] = []
 
-        def walk(value: Any) -> None:
+        def walk(value: object) -> None:
             if isinstance(value, Evidence):
                 out.append(value)
             elif isinstance(value, Message):
@@ -101,7 +118,7 @@ def unique(items: Iterable[T]) -> list[T]:
     return out
 
 
-def msg(code: str, /, **params: Any) -> Message:
+def msg(code: str, /, **params: object) -> Message:
     """``Message(code, params)``, written ``msg("lab.no_result", tests=...)``."""
     return Message(code, params)
 
@@ -119,7 +136,7 @@ class Evidence:
     section: str
     index: int | None
     date: dt.date | None
-    item: Any = dataclasses.field(default=None, compare=False, hash=False, repr=False)
+    item: Record | None = dataclasses.field(default=None, compare=False, hash=False, repr=False)
     field: str | None = None
     role: str | None = None
 

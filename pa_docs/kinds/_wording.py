@@ -27,6 +27,17 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from ..case import (
+    Diagnosis,
+    Encounter,
+    Finding,
+    Lab,
+    Patient,
+    Prescriber,
+    Request,
+    Score,
+    Treatment,
+)
 from ..vocab import vocabulary
 from ._base import Condition, Window
 from ._result import Evidence, Message, Result, Status
@@ -165,28 +176,28 @@ class Wording:
     def summary(self, e: Evidence) -> str:
         """What an item of the record says, in a few words."""
         item = e.item
-        if e.section == "labs":
+        if isinstance(item, Lab):
             return lab_summary(item)
-        if e.section == "scores":
+        if isinstance(item, Score):
             text = score_summary(item)
             return f"baseline {text}" if e.role == "baseline" else text
-        if e.section == "treatments":
+        if isinstance(item, Treatment):
             return therapy_summary(item)
-        if e.section == "diagnoses":
+        if isinstance(item, Diagnosis):
             if e.role == "code" or not item.description:
                 return str(item.code)
             return f"{item.code} ({item.description})"
-        if e.section == "findings":
+        if isinstance(item, Finding):
             return vocabulary().findings[item.name]
-        if e.section == "encounters":
+        if isinstance(item, Encounter):
             return f"{vocabulary().encounter_types[item.type].lower()} on {iso(item.date)}"
-        if e.section == "patient":
+        if isinstance(item, Patient):
             return f"born {item.birth_date.isoformat()}"
-        if e.section == "prescriber":
+        if isinstance(item, Prescriber):
             return f"{item.name}, {item.specialty}"
-        if (e.section, e.field) == ("request", "dose"):
+        if isinstance(item, Request) and e.field == "dose":
             return f"{item.dose}, {item.frequency}"
-        if (e.section, e.field) == ("request", "diagnosis"):
+        if isinstance(item, Request) and e.field == "diagnosis":
             return str(item.diagnosis)
         return e.ref
 
@@ -267,7 +278,7 @@ ENGLISH = Wording()
 # --- summaries of record items ------------------------------------------------------------------
 
 
-def lab_summary(lab: Any) -> str:
+def lab_summary(lab: Lab) -> str:
     """'IGRA negative on 2026-07-21', 'SpO2 86% at rest on 2026-03-02'."""
     v = vocabulary()
     bits = [v.tests[lab.key].short]
@@ -292,14 +303,14 @@ def instrument_name(key: str) -> str:
     return name.split(" (")[0] if len(name) > 30 else name
 
 
-def score_summary(s: Any) -> str:
+def score_summary(s: Score) -> str:
     """'DAS28-CRP 5.6 on 2026-10-06', 'PAP adherence 74% over 30 days on 2026-05-01'."""
     period = f" over {s.period_days} days" if s.period_days else ""
     unit = "%" if vocabulary().instruments[s.instrument].unit == "%" else ""
     return f"{instrument_name(s.instrument)} {s.value:g}{unit}{period} on {iso(s.date)}"
 
 
-def therapy_summary(t: Any) -> str:
+def therapy_summary(t: Treatment) -> str:
     """'methotrexate, 20 mg weekly since 2022-06-01 (inadequate response)'."""
     bits = [t.drug]
     if t.strength or t.form:

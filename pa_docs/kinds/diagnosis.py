@@ -55,17 +55,19 @@ class DiagnosisRule(RuleBase):
 
     def evaluate(self, ctx: Context) -> Result:
         case = ctx.case
-        records = [Evidence("diagnoses", i, d.onset, d, role="code") for i, d in ctx.diagnoses]
+        coded = [
+            (Evidence("diagnoses", i, d.onset, d, role="code"), d.code) for i, d in ctx.diagnoses
+        ]
         req = case.request.diagnosis
         req_to_fill = "diagnosis" in case.request.pending
-        request_ev = Evidence("request", None, None, case.request, "diagnosis")
+        request_ev = (Evidence("request", None, None, case.request, "diagnosis"), req)
         if self.request_only:
-            records = [] if req_to_fill else [request_ev]
-        elif not req_to_fill and req not in {e.item.code for e in records}:
-            records.insert(0, request_ev)
+            coded = [] if req_to_fill else [request_ev]
+        elif not req_to_fill and req not in {code for _, code in coded}:
+            coded.insert(0, request_ev)
+        records = [e for e, _ in coded]
         excluded = []
-        for e in records:
-            code = e.item.code if e.section == "diagnoses" else req
+        for e, code in coded:
             if any_match(code, self.codes):
                 if any_match(code, self.exclude):
                     excluded.append(code)

@@ -65,15 +65,12 @@ class EncounterRule(RuleBase):
         return self
 
     def evaluate(self, ctx: Context) -> Result:
-        encounters = sorted(
-            (
-                Evidence("encounters", i, e.date, e)
-                for i, e in ctx.encounters
-                if e.type in self.types
-            ),
-            key=lambda x: x.item.date,
+        visits = sorted(
+            ((i, e) for i, e in ctx.encounters if e.type in self.types),
+            key=lambda x: x[1].date,
             reverse=True,
         )
+        encounters = [Evidence("encounters", i, e.date, e) for i, e in visits]
         types = self.types
         lo: dt.date | None = self.within.start(ctx.request_date) if self.within else None
         hi: dt.date | None = None
@@ -115,9 +112,9 @@ class EncounterRule(RuleBase):
             )
             anchor_ev = [anchor.evidence()]
         inside = [
-            e
-            for e in encounters
-            if (lo is None or e.item.date >= lo) and (hi is None or e.item.date <= hi)
+            (Evidence("encounters", i, e.date, e), e)
+            for i, e in visits
+            if (lo is None or e.date >= lo) and (hi is None or e.date <= hi)
         ]
         if not inside:
             seen = msg("encounter.found", found=encounters[:3]) if encounters else None
@@ -128,10 +125,10 @@ class EncounterRule(RuleBase):
                 anchor_ev,
             )
         if self.symptoms_improved is not None:
-            good = [e for e in inside if e.item.symptoms_improved is True]
+            good = [(e, visit) for e, visit in inside if visit.symptoms_improved is True]
             if not good:
-                e = inside[0]
-                if any(x.item.symptoms_improved is False for x in inside):
+                e = inside[0][0]
+                if any(visit.symptoms_improved is False for _, visit in inside):
                     return Result(
                         Status.not_met,
                         msg("encounter.not_improved", encounter=e),
@@ -145,9 +142,9 @@ class EncounterRule(RuleBase):
                     [e, *anchor_ev],
                 )
             inside = good
-        e = inside[0]
-        stop = "" if (e.item.note or "").endswith(".") else "."
-        said = {"type": e.item.type, "on": e.date, "window": window, "visit": e, "stop": stop}
+        e, visit = inside[0]
+        stop = "" if (visit.note or "").endswith(".") else "."
+        said = {"type": visit.type, "on": e.date, "window": window, "visit": e, "stop": stop}
         return Result(Status.met, msg("encounter.met", **said), evidence=[e, *anchor_ev])
 
 

@@ -220,8 +220,9 @@ class LabRule(RuleBase):
         self, context: Message | None, notes: list[Message], indeterminate: Evidence | None
     ) -> Message:
         """What to do when no usable result is on record."""
-        if indeterminate is not None and notes[0].code == "lab.indeterminate":
-            return msg("lab.repeat", test=indeterminate.item.key, on=indeterminate.date)
+        bad = indeterminate.item if indeterminate else None
+        if isinstance(bad, Lab) and notes[0].code == "lab.indeterminate":
+            return msg("lab.repeat", test=bad.key, on=bad.date)
         if self.at_time_of_need and notes and notes[0].code == "lab.not_time_of_need":
             return msg("lab.confirm_time_of_need", note=notes[0])
         return msg(
@@ -241,7 +242,8 @@ class LabRule(RuleBase):
         )
 
     def _judge(self, ctx: Context, ev: Evidence) -> Result:
-        lab: Lab = ev.item
+        lab = ev.item
+        assert isinstance(lab, Lab)
         said = {"lab": ev, "test": lab.key, "on": lab.date}
         if self.result in {"positive", "negative"}:
             if lab.result is None:
@@ -341,7 +343,8 @@ class LabRule(RuleBase):
     def _positive_treated(self, ctx: Context, ev: Evidence) -> Result:
         assert self.if_positive_treated_with is not None
         found, _ = ctx.matching(self.if_positive_treated_with)
-        tested: dt.date = ev.item.date
+        assert isinstance(ev.item, Lab)
+        tested = ev.item.date
         after = [th for th in found if th.t.start is not None and th.t.start >= tested]
         if after:
             th = min(after, key=lambda th: th.t.start)  # type: ignore[arg-type, return-value]

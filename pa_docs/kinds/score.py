@@ -141,8 +141,10 @@ class ScoreRule(RuleBase):
                 ev_anchor,
             )
         current = usable[0]
+        assert isinstance(current.item, Score)
+        value = current.item.value
         ev = [current, *ev_anchor]
-        if self.value and not all(c.test(current.item.value) for c in self.value):
+        if self.value and not all(c.test(value) for c in self.value):
             return Result(
                 Status.not_met,
                 msg("score.below_threshold", score=current, need=self.value),
@@ -150,7 +152,7 @@ class ScoreRule(RuleBase):
                 ev,
             )
         if self.baseline and anchor and anchor.t.start:
-            return self._vs_baseline(anchor, scores, current, ev)
+            return self._vs_baseline(anchor, scores, current, value, ev)
         threshold = msg("score.threshold", need=self.value) if self.value else None
         return Result(Status.met, msg("score.met", score=current, threshold=threshold), evidence=ev)
 
@@ -159,6 +161,7 @@ class ScoreRule(RuleBase):
         anchor: Therapy,
         scores: list[tuple[int, Score]],
         current: Evidence,
+        value: float,
         ev: list[Evidence],
     ) -> Result:
         assert self.baseline is not None and anchor.t.start is not None
@@ -175,7 +178,7 @@ class ScoreRule(RuleBase):
         baseline = Evidence("scores", bi, base.date, base, role="baseline")
         ev = [*ev, baseline]
         said = {"score": current, "value": base.value, "on": base.date}
-        if OPS[self.baseline.op](current.item.value, base.value):
+        if OPS[self.baseline.op](value, base.value):
             return Result(Status.met, msg("score.improved", **said), evidence=ev)
         return Result(
             Status.not_met, msg("score.not_improved", **said), msg("score.no_improvement"), ev

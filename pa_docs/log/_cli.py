@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from .._console import printable, say
 from .._limits import check_date
 from ..errors import InputError
 
@@ -103,7 +104,7 @@ def _open(db: str | None, user: str | None = None, *, must_exist: bool = False) 
 
 
 def _say(message: str) -> None:
-    typer.echo(message)
+    typer.echo(printable(message))
 
 
 def _dump(data: Any) -> None:
@@ -286,7 +287,7 @@ def import_csv(
     with _open(db, user) as log:
         log.add_imported(read.cases, str(file), read.lines)
     for p in read.problems:
-        typer.echo(f"skipped: {p}", err=True)
+        say(f"skipped: {p}")
     _say(
         f"imported {len(read.cases)} case(s) from {file}"
         + (f"; {len({p.line for p in read.problems})} bad row(s) skipped" if skip_bad else "")
@@ -316,7 +317,7 @@ def export_csv(
     buf = io.StringIO(newline="")
     n = write(cases, buf)
     write_atomic(output, buf.getvalue().encode("utf-8"))  # 0600: the sheet holds PHI
-    typer.echo(f"exported {n} case(s) to {output}", err=True)
+    say(f"exported {n} case(s) to {output}")
 
 
 def kpi_command(
@@ -369,4 +370,4 @@ def kpi_command(
         typer.echo(text)
     else:
         write_atomic(output, (text + "\n").encode("utf-8"))  # 0600: per-owner figures
-        typer.echo(f"wrote {output}", err=True)
+        say(f"wrote {output}")

@@ -19,7 +19,7 @@ def check_format(format: str) -> str:
     return format
 
 
-def render(doc: Document, format: str) -> bytes:
+def render_document(doc: Document, format: str) -> bytes:
     """The document's bytes in ``format`` (pdf, docx or html)."""
     check_format(format)
     if format == "pdf":
@@ -41,7 +41,7 @@ def write(
     """Render and write atomically, mode 0600, to a regular file that is none of ``inputs``
     (the target is checked before the document is rendered)."""
     check_target(path, inputs)
-    return write_atomic(path, render(doc, format), inputs=inputs)
+    return write_atomic(path, render_document(doc, format), inputs=inputs)
 
 
-__all__ = ["FORMATS", "check_format", "check_target", "render", "write", "write_atomic"]
+__all__ = ["FORMATS", "check_format", "check_target", "render_document", "write", "write_atomic"]

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ..documents import Contents, Document, Heading, Paragraph, Table
+from ..documents._plain import block_data, document_data
 from ..documents._templates import html_env, read_asset, render_template
 from ._fit import fit_widths
 
@@ -45,8 +46,8 @@ def to_html(doc: Document, *, inline_css: bool = True) -> str:
     context = {
         "keep_from": keep[0],
         "keep_to": keep[1],
-        "doc": doc,
-        "blocks": blocks,
+        "doc": document_data(doc),
+        "blocks": [block_data(b) for b in blocks],
         "toc_ids": toc_ids,
         "css": read_asset(doc.templates, "style.css") if inline_css else "",
         "fax": doc.fax,

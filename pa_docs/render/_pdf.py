@@ -95,7 +95,7 @@ def to_pdf(doc: Document) -> bytes:
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     for enc in doc.enclosures:
         first = len(writer.pages)
-        writer.append(str(enc.path), import_outline=False)
+        writer.append(PdfReader(io.BytesIO(enc.data)), import_outline=False)
         writer.add_outline_item(title=f"Attachment: {enc.title}", page_number=first)
     ident = ByteStringObject(bytes.fromhex(doc.digest.ljust(32, "0")))
     writer._ID = ArrayObject([ident, ident])  # a fixed identifier: same inputs, same bytes

@@ -114,7 +114,8 @@ class Workbench:
         else:
             try:
                 policy = select_policy(cf.case, self.policies, source=cf.path)
-                a = Analysis(policy, check_case(cf.case, policy), None)
+                days = self.profile.time_of_need_days if self.profile else 30
+                a = Analysis(policy, check_case(cf.case, policy, time_of_need_days=days), None)
             except InputError as err:
                 a = Analysis(None, None, str(err))
         with self._lock:

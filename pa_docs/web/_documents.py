@@ -62,7 +62,7 @@ def generate(
     """The document's bytes and its download name; ``NotReadyError`` and ``InputError`` as from
     the CLI."""
     from ..documents import build_letter, build_packet
-    from ..render import render
+    from ..render import render_document
 
     level = None
     if req.kind == "packet":
@@ -81,7 +81,7 @@ def generate(
         )
     else:
         from ..appeal import load_denial, plan_appeal
-        from ..documents._appeal import build_appeal, build_p2p
+        from ..documents import build_appeal, build_p2p
         from ..errors import InputError
 
         if req.denial is None:
@@ -106,5 +106,5 @@ def generate(
             )
             doc = build_p2p(plan, profile=profile, case_path=case_path)
     with _render_lock:
-        data = render(doc, req.format)
+        data = render_document(doc, req.format)
     return data, file_name(case.case_id, req, level)

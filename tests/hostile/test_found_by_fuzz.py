@@ -1,0 +1,73 @@
+"""Defects the fuzz harness found (``scripts/fuzz.py``), each kept as a test of its class."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from ..conftest import ROOT
+from .support import cli
+
+EXAMPLE = ROOT / "examples" / "ra-infliximab-aetna.yaml"
+DENIAL = ROOT / "examples" / "ra-infliximab-aetna.denial.yaml"
+
+
+def _case(tmp_path: Path, **changes: Any) -> Path:
+    data = copy.deepcopy(yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")))
+    data.update(changes)
+    p = tmp_path / "case.yaml"
+    p.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["packet", "--draft", "--format", "html"],
+        ["letter", "--draft", "--format", "docx"],
+        ["appeal", "--denial", DENIAL, "--as-of", "2027-01-20", "--draft", "--format", "html"],
+    ],
+)
+def test_names_pa_docs_does_not_know_are_printed_as_written(
+    tmp_path: Path, argv: list[Any]
+) -> None:
+    """An encounter type or finding pa-docs does not know loads with a warning; the documents
+    printed it by looking it up in the vocabulary (KeyError, exit 3)."""
+    case = _case(
+        tmp_path,
+        encounters=[{"type": "home_visit_by_drone", "date": "2026-10-06", "note": "seen"}],
+        findings=[{"name": "mild_hand_stiffness", "date": "2026-10-06"}],
+    )
+    cmd, *rest = argv
+    run = cli(cmd, case, *rest, "-o", tmp_path / "out")
+    assert run.code == 0, run.err
+    assert "home_visit_by_drone" in run.err  # the warning names it
+
+
+def test_a_duplicate_bad_case_id_in_a_sheet_is_shown_not_sent(tmp_path: Path) -> None:
+    """The 'also on line' message printed the raw case id: a C1 control reached the terminal."""
+    sheet = tmp_path / "s.csv"
+    sheet.write_text(
+        "case_id,payer,submitted_on\n\x9a,aetna,2026-03-02\n\x9a,aetna,2026-03-02\n"
+        "C-1,aetna,2026-03-02\n",
+        encoding="utf-8",
+    )
+    run = cli("log", "import-csv", sheet, "--skip-bad", "--db", tmp_path / "log.sqlite3")
+    assert run.code == 0, run.err
+    assert "also on line 2" in run.err and "\\x9a" in run.err
+    assert "\x9a" not in run.err + run.out
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_a_lab_whose_test_is_still_to_fill_is_left_out_of_a_draft(tmp_path: Path, fmt: str) -> None:
+    """A lab with ``test: FILL-IN`` loads (it is no evidence yet); the documents looked its test
+    up anyway (AssertionError, exit 3)."""
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data["labs"][1]["test"] = "FILL-IN"
+    case = _case(tmp_path, labs=data["labs"])
+    run = cli("packet", case, "--draft", "--format", fmt, "-o", tmp_path / f"p.{fmt}")
+    assert run.code == 0, run.err
