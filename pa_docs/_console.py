@@ -13,7 +13,8 @@ import os
 import re
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 
 from .errors import InputError, NotReadyError
 
@@ -58,28 +59,65 @@ def _debug() -> bool:
     return os.environ.get(DEBUG_ENV, "") not in {"", "0"}
 
 
+LOGGERS = ("pa_docs", "weasyprint")
+"""The loggers the CLI shows on standard error: pa-docs' own (a refused fetch, a skipped value)
+and WeasyPrint's (CSS it cannot read, a font or image it cannot use, which subsetter runs)."""
+
+
 class _Handler(logging.Handler):
-    """Warnings of pa-docs' own loggers (a refused fetch, a skipped value) go to standard error,
-    masked and printable."""
+    """Log records on standard error, masked and printable: ``pa-docs: warning: ...``, with the
+    library's name for WeasyPrint's."""
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            say(f"pa-docs: {record.levelname.lower()}: {record.getMessage()}")
+            where = "" if record.name.startswith("pa_docs") else f" ({record.name})"
+            say(f"pa-docs: {record.levelname.lower()}{where}: {record.getMessage()}")
         except Exception:  # a broken message must not end the command
             self.handleError(record)
 
 
-def install_log_handler() -> None:
-    """Show pa-docs' warnings on standard error (once per process)."""
-    logger = logging.getLogger("pa_docs")
-    if not any(isinstance(h, _Handler) for h in logger.handlers):
-        logger.addHandler(_Handler(logging.WARNING))
-        if logger.level == logging.NOTSET:
-            logger.setLevel(logging.WARNING)
+_handler: _Handler | None = None
 
 
-def run(command: Callable[[], object]) -> int:
-    """Run a CLI command under the exit-code contract; return the exit code."""
+def verbosity(verbose: int = 0, quiet: bool = False) -> int:
+    """The logging level of ``-v`` (info), ``-vv`` (debug) or ``-q`` (errors only); warnings by
+    default."""
+    if quiet:
+        return logging.ERROR
+    return {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+
+
+def set_log_level(level: int) -> None:
+    """Show records of ``level`` and above, while :func:`logging_to_stderr` is in effect."""
+    if _handler is not None:
+        _handler.setLevel(level)
+        for name in LOGGERS:
+            logging.getLogger(name).setLevel(level)
+
+
+@contextmanager
+def logging_to_stderr(level: int = logging.WARNING) -> Iterator[None]:
+    """Within: pa-docs' and WeasyPrint's log records of ``level`` and above go to standard error;
+    the loggers are left as they were after (the CLI runs in-process in tests and tools)."""
+    global _handler
+    loggers = [logging.getLogger(name) for name in LOGGERS]
+    saved = [lg.level for lg in loggers]
+    outer, _handler = _handler, _Handler()
+    for lg in loggers:
+        lg.addHandler(_handler)
+    set_log_level(level)
+    try:
+        yield
+    finally:
+        for lg, lvl in zip(loggers, saved, strict=True):
+            lg.removeHandler(_handler)
+            lg.setLevel(lvl)
+        _handler = outer
+
+
+def run(command: Callable[[], object], flags: Mapping[str, str] | None = None) -> int:
+    """Run a CLI command under the exit-code contract; return the exit code. An error names the
+    library parameters it is about by ``flags``, the options that set them (``--draft``)."""
     try:
         command()
     except SystemExit as exc:
@@ -91,10 +129,10 @@ def run(command: Callable[[], object]) -> int:
         say(f"pa-docs: error: {code}")
         return 2
     except InputError as exc:
-        say(f"pa-docs: error: {exc}")
+        say(f"pa-docs: error: {exc.say(flags) if flags else exc}")
         return 2
     except NotReadyError as exc:
-        say(f"pa-docs: {exc}")
+        say(f"pa-docs: {exc.say(flags) if flags else exc}")
         return 1
     except KeyboardInterrupt:
         say("pa-docs: interrupted")

@@ -86,11 +86,11 @@ def read_text(
 def check_target(path: str | Path, inputs: Sequence[str | Path] = ()) -> Path:
     """``path`` as an output file, or an ``InputError`` saying why pa-docs will not write there."""
     if not str(path).strip():
-        raise InputError("the output path is empty", field="--output")
+        raise InputError("the output path is empty", param="path")
     target = Path(path)
     resolved = target.resolve()
     if any(resolved == s or s in resolved.parents for s in _SYSTEM):
-        raise InputError("will not write into a system folder", file=target, field="--output")
+        raise InputError("will not write into a system folder", file=target, param="path")
     try:
         st = os.stat(target)
     except FileNotFoundError:
@@ -101,12 +101,12 @@ def check_target(path: str | Path, inputs: Sequence[str | Path] = ()) -> Path:
         raise InputError(f"cannot write: {exc.strerror}", file=target) from None
     if st is not None:
         if stat.S_ISDIR(st.st_mode):
-            raise InputError("is a folder; name the output file", file=target, field="--output")
+            raise InputError("is a folder; name the output file", file=target, param="path")
         if not stat.S_ISREG(st.st_mode):
             raise InputError(
                 "is not a regular file (a device, pipe or socket): will not replace it",
                 file=target,
-                field="--output",
+                param="path",
             )
         for i in inputs:
             with contextlib.suppress(OSError):
@@ -114,7 +114,7 @@ def check_target(path: str | Path, inputs: Sequence[str | Path] = ()) -> Path:
                     raise InputError(
                         "is an input of this command: will not overwrite it",
                         file=target,
-                        field="--output",
+                        param="path",
                     )
     for parent in target.parents:
         if parent.exists():

@@ -532,15 +532,57 @@ def _only(name: str) -> typer.Typer | None:
     return None
 
 
-def _group() -> None:
-    """The group's callback in a one-command copy of the app: nothing to do."""
+VerboseOpt = Annotated[
+    int,
+    typer.Option(
+        "-v",
+        "--verbose",
+        count=True,
+        show_default=False,
+        help="Show what pa-docs and WeasyPrint do (-v), and their debugging detail (-vv).",
+    ),
+]
+QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", help="Show errors only, not warnings.")]
+FLAGS = {
+    "as_of": "--as-of",
+    "auth_number": "--auth-number",
+    "db": "--db",
+    "denial": "--denial",
+    "draft": "--draft",
+    "format": "--format",
+    "kind": "--kind",
+    "late": "--late",
+    "level": "--level",
+    "method": "--method",
+    "overwrite": "--force",
+    "path": "--output",
+    "patient": "--patient",
+    "policy_id": "--policy",
+    "role": "--role",
+    "signer": "--signer",
+    "summary": "--summary",
+    "valid_through": "--valid-through",
+}
+"""The option that sets each library parameter an error names (``pa_docs.errors.Hint``)."""
+GLOBAL_FLAGS = frozenset({"-v", "-vv", "-vvv", "--verbose", "-q", "--quiet"})
+
+
+def _group(verbose: VerboseOpt = 0, quiet: QuietOpt = False) -> None:
+    """The options of every command: how much of pa-docs' and WeasyPrint's logging shows."""
+    from ._console import set_log_level, verbosity
+
+    set_log_level(verbosity(verbose, quiet))
+
+
+app.callback()(_group)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code (the contract is in ``pa_docs._console``)."""
-    from ._console import install_log_handler, run
+    from ._console import logging_to_stderr, run
 
-    install_log_handler()
     args = sys.argv[1:] if argv is None else argv
-    runs = (_only(args[0]) if args and not args[0].startswith("-") else None) or app
-    return run(lambda: runs(args=args, prog_name="pa-docs", standalone_mode=True))
+    name = next((a for a in args if a not in GLOBAL_FLAGS), None)
+    runs = (_only(name) if name and not name.startswith("-") else None) or app
+    with logging_to_stderr():
+        return run(lambda: runs(args=args, prog_name="pa-docs", standalone_mode=True), FLAGS)

@@ -87,6 +87,19 @@ def cli_page() -> str:
     ]
     for path, cmd in _commands(root, []):
         if not path:
+            out.append("## Options of every command\n")
+            out.append("```\npa-docs [-v | -vv | -q] COMMAND ...\n```\n")
+            out.append(
+                "Warnings of pa-docs (a refused fetch, a skipped value) and of WeasyPrint (CSS it "
+                "cannot read, a font or image it cannot use) go to standard error; these options, "
+                "given before the command, show more or fewer.\n"
+            )
+            out.append("| option | what it does |\n| --- | --- |")
+            for p in cmd.params:
+                if p.name != "help":
+                    names = ", ".join(f"`{o}`" for o in p.opts)
+                    out.append(f"| {names} | {_cell(p.help or '')} |")
+            out.append("")
             continue
         params = [p for p in cmd.params if p.name != "help"]
         args = [p for p in params if not p.opts[0].startswith("-")]

@@ -15,6 +15,7 @@ from pa_docs.appeal import Denial, load_denial, p2p_points, plan_appeal
 from pa_docs.appeal._cli import deadline_command
 from pa_docs.case import load_case
 from pa_docs.check import Status
+from pa_docs.cli import FLAGS
 from pa_docs.errors import CaseError, InputError, NotReadyError
 from pa_docs.policy import load_policies
 
@@ -118,7 +119,8 @@ class TestLateness:
             plan_appeal(case, UHC, denial, dt.date(2027, 2, 1), denial_file=DENIAL_FILE)
         msg = str(e.value)
         assert "the deadline to file the plan appeal (level 1, medicaid) was 2027-01-23" in msg
-        assert "(9 days ago); pass --late" in msg and "good cause" in msg
+        assert "(9 days ago); pass late=True" in msg and "good cause" in msg
+        assert "(9 days ago); pass --late" in e.value.say(FLAGS)  # as the CLI says it
         assert msg.startswith(str(DENIAL_FILE))
 
     def test_late_files_anyway(self, case, denial):

@@ -227,7 +227,7 @@ def test_summary_text_cannot_become_a_formula_or_markup(tmp_path: Path) -> None:
 def test_unknown_summary_suffix_is_refused_before_any_case_runs(
     three: Path, tmp_path: Path
 ) -> None:
-    with pytest.raises(InputError, match="--summary must end in"):
+    with pytest.raises(InputError, match=r"^summary: must end in"):
         pa_docs.batch([three], outdir=tmp_path / "out", summary=tmp_path / "s.xlsx")
     assert not (tmp_path / "out").exists()
 
@@ -235,8 +235,8 @@ def test_unknown_summary_suffix_is_refused_before_any_case_runs(
 @pytest.mark.parametrize(
     ("kw", "message"),
     [
-        ({"kind": "fax"}, "--kind must be one of"),
-        ({"format": "rtf"}, "--format must be one of"),
+        ({"kind": "fax"}, "^kind: must be one of"),
+        ({"format": "rtf"}, "^format: must be one of"),
         ({"templates": "/nonexistent"}, "templates folder not found"),
         ({"profile": "/nonexistent.yaml"}, "file not found"),
     ],

@@ -106,7 +106,7 @@ def test_denial_of_another_case_is_an_input_error(capsys, tmp_path):
 
 def test_bad_format_is_an_input_error(capsys):
     code, _, err = run(capsys, "appeal", CASE, "--denial", DENIAL, "--format", "rtf")
-    assert code == 2 and "--format must be one of pdf, docx, html" in err
+    assert code == 2 and "--format: must be one of pdf, docx, html" in err
 
 
 def test_p2p_writes_a_one_page_sheet_even_with_gaps(capsys, tmp_path):

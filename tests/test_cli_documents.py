@@ -142,7 +142,7 @@ def test_attachment_problems_are_input_errors(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--format", "odt"], "--format must be one of pdf, docx, html"),
+        (["--format", "odt"], "--format: must be one of pdf, docx, html"),
         (["--templates", "no-such-folder"], "templates folder not found"),
         (["--profile", "no-such-profile.yaml"], "no-such-profile.yaml"),
     ],

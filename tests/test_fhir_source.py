@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pa_docs.cli import FLAGS
 from pa_docs.errors import InputError
 from pa_docs.fhir import import_source
 
@@ -26,8 +27,9 @@ def test_folder_of_resources_skips_other_files_and_says_so() -> None:
 def test_bulk_ndjson_with_two_patients_needs_patient() -> None:
     with pytest.raises(InputError) as err:
         import_source(FIXTURES / "bulk", request_date=DAY)
-    text = str(err.value)
-    assert "2 patients" in text and "--patient" in text
+    text = str(err.value)  # the library names its parameter; the CLI its option
+    assert "2 patients" in text and text.endswith("choose one with patient")
+    assert err.value.say(FLAGS).endswith("choose one with --patient")
     assert "b1 (Ann One, born 1980-01-02)" in text and "b2" in text
 
 

@@ -12,6 +12,7 @@ import yaml
 from typer.testing import CliRunner
 
 from pa_docs.case import load_case
+from pa_docs.cli import FLAGS
 from pa_docs.errors import InputError
 from pa_docs.fhir import import_source, render_case, write_case
 from pa_docs.fhir._cli import import_fhir_command
@@ -142,6 +143,6 @@ def test_command_prints_to_stdout_and_lists_what_to_fill() -> None:
 def test_command_input_errors_propagate() -> None:
     res = CliRunner().invoke(_app(), ["import-fhir", str(FIXTURES / "bulk")])
     assert isinstance(res.exception, InputError)
-    assert "--patient" in str(res.exception)
+    assert "--patient" in res.exception.say(FLAGS)
     res = CliRunner().invoke(_app(), ["import-fhir", str(OSA), "--request-date", "20-11-2026"])
     assert isinstance(res.exception, InputError)

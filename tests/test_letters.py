@@ -92,7 +92,7 @@ def test_an_explicit_signer_signs() -> None:
 
 @pytest.mark.parametrize("bad", ["Jordan Lee", "Jordan Lee, MD, 1234567890", "Jordan Lee, 12"])
 def test_a_malformed_signer_is_an_input_error(bad: str) -> None:
-    with pytest.raises(InputError, match="--signer"):
+    with pytest.raises(InputError, match=r"^signer: "):
         parse_signer(bad)
 
 

@@ -223,3 +223,24 @@ def test_a_draft_shows_the_notes_for_the_practice(tmp_path: Path) -> None:
         and "secondary summary of the policy: verify against the current policy" in text
     )
     assert "addresses each of its criteria" in text and "meets each of its criteria" not in text
+
+
+def test_same_bytes_a_few_seconds_apart_with_the_fonttools_subsetter(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A ``pip install`` without libharfbuzz-subset0: WeasyPrint subsets with fontTools, which
+    stamps each font it writes with the time; the packet's bytes still do not change."""
+    import os
+    import time
+
+    from weasyprint.pdf import fonts
+
+    monkeypatch.setattr(fonts, "harfbuzz_subset", None)  # as if the library were not installed
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    path = example("ra-infliximab-aetna")
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        first = render("packet", path, "pdf")
+    assert any("fontTools" in r.getMessage() for r in caplog.records)  # the fallback ran
+    time.sleep(1.5)  # fontTools' timestamps count seconds
+    assert render("packet", path, "pdf") == first
+    assert "SOURCE_DATE_EPOCH" not in os.environ  # the process's environment is left as it was

@@ -100,7 +100,7 @@ def _options(options: Options) -> None:
     from ..render import check_format
 
     if options.kind not in KINDS:
-        raise InputError(f"--kind must be one of {', '.join(KINDS)}, got {options.kind!r}")
+        raise InputError(f"must be one of {', '.join(KINDS)}, got {options.kind!r}", param="kind")
     check_format(options.format)
     if options.templates is not None and not options.templates.is_dir():
         raise InputError("templates folder not found", file=options.templates)

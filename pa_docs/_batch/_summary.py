@@ -20,11 +20,11 @@ SUFFIXES = (".csv", ".html", ".json")
 def check_summary_path(path: Path) -> None:
     if path.suffix.lower() not in SUFFIXES:
         raise InputError(
-            f"--summary must end in {', '.join(SUFFIXES)} (the format), got {path.name!r}",
-            field="--summary",
+            f"must end in {', '.join(SUFFIXES)} (the format), got {path.name!r}",
+            param="summary",
         )
     if path.is_dir():
-        raise InputError("--summary is a folder, expected a file name", file=path)
+        raise InputError("is a folder, expected a file name", file=path, param="summary")
 
 
 def _cell(value: object) -> str:

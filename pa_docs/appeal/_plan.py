@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..case import Case
 from ..check import CheckResult, Evidence, Status, Verdict, check_case
-from ..errors import InputError, NotReadyError
+from ..errors import Hint, InputError, NotReadyError
 from ..policy import Policy
 from ._deadline import Deadline
 from ._deadline import deadline as deadline_of
@@ -179,11 +179,7 @@ def plan_appeal(
             field="case_id",
         )
     if as_of < denial.denial_date:
-        raise InputError(
-            f"--as-of {as_of} is before the denial date {denial.denial_date}",
-            file=denial_file,
-            field="denial_date",
-        )
+        raise InputError(f"{as_of} is before the denial date {denial.denial_date}", param="as_of")
     mapped = map_reasons(denial, policy, case.request.type, file=denial_file)
     deadline = deadline_of(case, denial, file=denial_file)
     if deadline.is_past(as_of) and not late:
@@ -191,9 +187,10 @@ def plan_appeal(
         raise InputError(
             f"the deadline to file the {deadline.level_name} (level {deadline.level}, "
             f"{deadline.program}) was {deadline.deadline} ({ago} day{'s' if ago != 1 else ''} "
-            "ago); pass --late to file anyway with a request for good cause",
+            "ago)",
             file=denial_file,
             field="denial_date",
+            hint=Hint("late", "pass {} to file anyway with a request for good cause"),
         )
     result = check_case(case, policy, time_of_need_days=time_of_need_days)
     verdicts = {v.id: v for v in result.verdicts}
@@ -201,9 +198,9 @@ def plan_appeal(
     gaps = [Gap(r.index, c.id, c.status, c.reason, c.action) for r in reasons for c in r.gaps]
     if gaps and not draft:
         raise NotReadyError(
-            "The record does not support an answer to every denial reason "
-            "(use --draft for a letter with the gaps marked)",
+            "The record does not support an answer to every denial reason",
             gaps=[str(g) for g in gaps],
+            hint=Hint("draft", "pass {} for a letter with the gaps marked"),
         )
     return AppealPlan(
         case=case,

@@ -31,7 +31,7 @@ def warnings_of(
         warn(
             ("request", "item"),
             f"{req.item!r} is not a drug or device pa-docs knows, so no shipped policy is "
-            "chosen for it (name one with --policy)",
+            "chosen for it (name the policy to use)",
             v.suggest_drug(req.item),
         )
     for i, t in enumerate(case.treatments):

@@ -328,7 +328,7 @@ def build_p2p(
         raise InputError(
             f"no peer-to-peer sheet for level {plan.deadline.level} ({plan.deadline.level_name}): "
             "this review is decided on the written record, with no peer-to-peer call; "
-            "write the letter instead (pa-docs appeal)"
+            "write the appeal letter instead"
         )
     extra = appeal_context(plan)
     points = []

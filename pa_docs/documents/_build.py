@@ -14,7 +14,7 @@ from typing import Any
 from ..case import Case
 from ..case._fill import with_markers
 from ..check import CaseStatus, CheckResult
-from ..errors import NotReadyError
+from ..errors import Hint, NotReadyError
 from ..notices import ToFill, marker
 from ..policy import Policy
 from ._attachments import read_attachment
@@ -52,10 +52,10 @@ def _to_fill_lines(to_fill: Sequence[ToFill]) -> list[str]:
 def refuse_unless_ready(result: CheckResult, draft: bool, what: str) -> None:
     if result.status is not CaseStatus.ready and not draft:
         raise NotReadyError(
-            f"Case {result.case_id} is not ready for {what} (status {result.status.value}); "
-            "fill these gaps, or pass --draft for a marked draft:",
+            f"Case {result.case_id} is not ready for {what} (status {result.status.value})",
             [f"{v.id} ({v.status.value}): {v.action or v.reason}" for v in result.gaps]
             + _to_fill_lines(result.to_fill),
+            hint=Hint("draft", "fill these gaps, or pass {} for a marked draft:"),
         )
 
 
@@ -65,9 +65,11 @@ def refuse_placeholders(case: Case, draft: bool, what: str) -> None:
         n = len(case.to_fill)
         raise NotReadyError(
             f"Case {case.case_id} holds {n} placeholder{'s' if n != 1 else ''} still to fill, "
-            f"so no {what} was written; fill {'them' if n != 1 else 'it'} in, or pass --draft "
-            "for a marked draft:",
+            f"so no {what} was written",
             _to_fill_lines(case.to_fill),
+            hint=Hint(
+                "draft", f"fill {'them' if n != 1 else 'it'} in, or pass {{}} for a marked draft:"
+            ),
         )
 
 

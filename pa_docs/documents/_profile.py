@@ -61,17 +61,18 @@ def default_profile() -> Profile:
 
 
 def parse_signer(text: str) -> Signer:
-    """``--signer "Jordan Lee, MD, FACP, 1234567893"``: a name, optional credentials, and the NPI
-    last (a signer must be identifiable by NPI)."""
+    """``"Jordan Lee, MD, FACP, 1234567893"`` (``signer``): a name, optional credentials, and the
+    NPI last (a signer must be identifiable by NPI)."""
     parts = [p.strip() for p in text.split(",") if p.strip()]
     if len(parts) < 2 or not parts[-1].isdigit():
         raise InputError(
-            f"--signer must be 'Name, credentials, NPI' (the NPI last, 10 digits), got {text!r}"
+            f"must be 'Name, credentials, NPI' (the NPI last, 10 digits), got {text!r}",
+            param="signer",
         )
     try:
         return Signer(name=parts[0], credentials=", ".join(parts[1:-1]) or None, npi=parts[-1])
     except ValueError as exc:
-        raise InputError(f"--signer {text!r}: not a valid NPI ({parts[-1]})") from exc
+        raise InputError(f"{text!r}: not a valid NPI ({parts[-1]})", param="signer") from exc
 
 
 def load_profile(path: str | Path) -> Profile:

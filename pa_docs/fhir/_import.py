@@ -128,8 +128,7 @@ def _build(
     if request_date is None:
         request_date = dt.date.today()
         notes.append(
-            f"request_date is the import date {request_date}: set it to the day the request "
-            "is sent (--request-date)"
+            f"request_date is the import date {request_date}: set it to the day the request is sent"
         )
 
     dlog, olog, mlog = DiagnosisLog(), ObservationLog(), MedLog()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..errors import InputError
+from ..errors import Hint, InputError
 from ._util import concept_text, reference, to_date
 from ._validate import Resource
 
@@ -96,9 +96,9 @@ def select_patient(index: Index, wanted: str | None, source: str) -> Selection:
         )
     if not patients and len({(ref or "").split("/")[-1] for ref in referenced}) > 1 and not wanted:
         raise InputError(
-            "the source refers to several patients but holds no Patient resource; "
-            "give --patient with the id of one",
+            "the source refers to several patients but holds no Patient resource",
             file=source,
+            hint=Hint("patient", "give {} with the id of one"),
         )
     chosen: Resource | None = None
     if wanted:
@@ -112,13 +112,15 @@ def select_patient(index: Index, wanted: str | None, source: str) -> Selection:
                 or "none"
             )
             raise InputError(
-                f"patient {wanted!r} is not in the source; patients found: {listing}", file=source
+                f"patient {wanted!r} is not in the source; patients found: {listing}",
+                file=source,
             )
     elif len(patients) > 1:
         listing = "; ".join(_describe(p) for p in sorted(patients, key=lambda p: p.id or ""))
         raise InputError(
-            f"the source holds {len(patients)} patients; choose one with --patient ID: {listing}",
+            f"the source holds {len(patients)} patients: {listing}",
             file=source,
+            hint=Hint("patient", "choose one with {}"),
         )
     elif patients:
         chosen = patients[0]

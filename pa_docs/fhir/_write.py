@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from .._files import check_target, write_atomic
 from ..case import Case
-from ..errors import InputError
+from ..errors import Hint, InputError
 from ._import import ImportResult, ToFill
 from ._util import FILL
 
@@ -209,7 +209,9 @@ def write_case(
     target = check_target(path, inputs)
     if target.exists() and not overwrite:
         raise InputError(
-            "the file exists; choose another name or overwrite it (--force)", file=target
+            "the file exists",
+            file=target,
+            hint=Hint("overwrite", "choose another name or overwrite it ({})"),
         )
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():

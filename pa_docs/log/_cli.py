@@ -64,7 +64,7 @@ Db = Annotated[
         "--db",
         envvar="PA_DOCS_DB",
         show_envvar=True,
-        help="The log: a SQLite file, or a postgresql:// URL. Default ./pa-docs-log.sqlite3.",
+        help="The case log: a SQLite file, or a postgresql:// URL. Default ./pa-docs-log.sqlite3.",
     ),
 ]
 User = Annotated[

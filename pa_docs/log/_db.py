@@ -129,7 +129,7 @@ def create_engine(target: str, *, create: bool = True) -> sa.Engine:
         try:
             return sa.create_engine(target, pool_pre_ping=False)
         except (sa.exc.ArgumentError, ImportError) as exc:
-            raise InputError(f"cannot use this PostgreSQL URL: {exc}", field="--db") from None
+            raise InputError(f"cannot use this PostgreSQL URL: {exc}", param="db") from None
     return _sqlite_engine(Path(target), create)
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from ..errors import InputError
+from ..errors import Hint, InputError
 from . import _db
 from ._dates import ESCALATE_DAYS, FOLLOW_UP_DAYS, add_business_days
 from ._deadline import appeal_deadline_for
@@ -65,9 +65,11 @@ class CaseLog:
         target = _db.resolve_target(db)
         if must_exist and not _db.is_postgres(target) and not Path(target).exists():
             raise InputError(
-                "no case log here: record a submission first (pa-docs log submit), "
-                f"or name the log with --db or ${_db.ENV_DB}",
+                "no case log here",
                 file=target,
+                hint=Hint(
+                    "db", f"record a submission first, or name the log with {{}} or ${_db.ENV_DB}"
+                ),
             )
         engine = _db.create_engine(target, create=not must_exist)
         try:
@@ -115,12 +117,12 @@ class CaseLog:
         escalate at 5."""
         if method not in METHODS:
             raise InputError(
-                f"unknown method {method!r}; one of {', '.join(METHODS)}", field="--method"
+                f"unknown method {method!r}; one of {', '.join(METHODS)}", param="method"
             )
         with _db.transaction(self.engine) as conn:
             if self._get(conn, case.case_id) is not None:
                 raise InputError(
-                    f"case {case.case_id} is already in the log (see pa-docs log show)",
+                    f"case {case.case_id} is already in the log",
                     field="case_id",
                 )
             row = {
@@ -165,18 +167,24 @@ class CaseLog:
             raise InputError(f"unknown decision {decision!r}; one of {', '.join(DECISIONS)}")
         approval_only = auth_number or valid_from or valid_through
         if approval_only and decision != "approved":
-            raise InputError("--auth-number and --valid-from/--valid-through go with approved")
+            raise InputError(
+                "an authorization number and its validity go with approved",
+                param="auth_number",
+            )
         if denial is not None and decision != "denied":
-            raise InputError("--denial goes with denied", field="--denial")
+            raise InputError("a denial goes with denied", param="denial")
         if valid_from and valid_through and valid_through < valid_from:
-            raise InputError(f"--valid-through {valid_through} is before --valid-from {valid_from}")
+            raise InputError(
+                f"{valid_through} is before the start of validity {valid_from}",
+                param="valid_through",
+            )
         on = on or (denial.denial_date if denial else dt.date.today())
         with _db.transaction(self.engine) as conn:
             case = self._require(conn, case_id)
             if case.open_appeal is not None:
                 raise InputError(
                     f"case {case_id} has an open level {case.open_appeal.level} appeal: "
-                    "record its outcome with pa-docs log appeal-outcome"
+                    "record its outcome first"
                 )
             _not_before(on, case.submitted_on, "the submission")
             state: dict[str, Any] = {
@@ -224,14 +232,14 @@ class CaseLog:
     def appeal(self, case_id: str, *, level: int, on: dt.date) -> CaseState:
         """Record that a level ``level`` appeal of a denied case was filed on ``on``."""
         if not 1 <= level <= 5:
-            raise InputError(f"appeal level must be from 1 to 5, got {level}", field="--level")
+            raise InputError(f"appeal level must be from 1 to 5, got {level}", param="level")
         with _db.transaction(self.engine) as conn:
             case = self._require(conn, case_id)
             if case.status != "denied":
                 raise InputError(f"case {case_id} is {case.status}: only a denied case is appealed")
             if any(a.level == level for a in case.appeals):
                 raise InputError(
-                    f"case {case_id} already has a level {level} appeal", field="--level"
+                    f"case {case_id} already has a level {level} appeal", param="level"
                 )
             _not_before(on, case.status_on, "the denial")
             conn.execute(appeals.insert().values(case_id=case_id, level=level, filed_on=on))
@@ -261,12 +269,15 @@ class CaseLog:
         if outcome not in APPEAL_OUTCOMES:
             raise InputError(f"unknown outcome {outcome!r}; one of {', '.join(APPEAL_OUTCOMES)}")
         if (auth_number or valid_from or valid_through) and outcome != "overturned":
-            raise InputError("--auth-number and --valid-from/--valid-through go with overturned")
+            raise InputError(
+                "an authorization number and its validity go with overturned",
+                param="auth_number",
+            )
         with _db.transaction(self.engine) as conn:
             case = self._require(conn, case_id)
             appeal = case.open_appeal
             if appeal is None:
-                raise InputError(f"case {case_id} has no open appeal (pa-docs log appeal first)")
+                raise InputError(f"case {case_id} has no open appeal: record the appeal first")
             _not_before(on, appeal.filed_on, "the appeal")
             conn.execute(
                 appeals.update()
@@ -380,8 +391,7 @@ class CaseLog:
         case = self._get(conn, case_id)
         if case is None:
             raise InputError(
-                f"case {case_id} is not in the log; record its submission first "
-                "(pa-docs log submit CASE.yaml)",
+                f"case {case_id} is not in the log; record its submission first",
                 field="CASE_ID",
             )
         return case

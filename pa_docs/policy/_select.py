@@ -9,7 +9,7 @@ from typing import Any
 
 from .. import _yaml
 from ..case import Case
-from ..errors import InputError, PolicyError
+from ..errors import Hint, InputError, PolicyError
 from ..kinds import any_match
 from ..vocab import vocabulary
 from ._load import Policies
@@ -41,9 +41,10 @@ def applies(policy: Policy, case: Case) -> bool:
 
 
 def _where(source: Path | None, from_case: bool) -> dict[str, Any]:
-    """Where a policy id was written: the case's ``request.policy`` (file and line) or --policy."""
+    """Where a policy id was written: the case's ``request.policy`` (file and line) or the
+    ``policy_id`` parameter."""
     if not from_case:
-        return {"field": "--policy"}
+        return {"param": "policy_id"}
     line = None
     if source is not None:
         with contextlib.suppress(InputError):
@@ -92,8 +93,9 @@ def select_policy(
     if blank:
         raise PolicyError(
             f"{' and '.join(blank)} {'is' if len(blank) == 1 else 'are'} still to fill (FILL-IN), "
-            "so no policy can be chosen from the case; fill in the case or name a policy with "
-            f"--policy. Known policies: {', '.join(sorted(policies))}"
+            "so no policy can be chosen from the case. "
+            f"Known policies: {', '.join(sorted(policies))}",
+            hint=Hint("policy_id", "fill in the case or name a policy with {}"),
         )
     found = [p for p in _candidates(policies, case) if applies(p, case)]
     if len(found) == 1:
@@ -104,10 +106,11 @@ def select_policy(
     )
     if not found:
         raise PolicyError(
-            f"no shipped or given policy applies to this case ({what}); name one with --policy. "
-            f"Known policies: {', '.join(sorted(policies))}"
+            f"no shipped or given policy applies to this case ({what}). "
+            f"Known policies: {', '.join(sorted(policies))}",
+            hint=Hint("policy_id", "name one with {}"),
         )
     raise PolicyError(
-        f"several policies apply to this case ({what}): {', '.join(p.id for p in found)}; "
-        "choose one with --policy"
+        f"several policies apply to this case ({what}): {', '.join(p.id for p in found)}",
+        hint=Hint("policy_id", "choose one with {}"),
     )

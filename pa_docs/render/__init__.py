@@ -15,7 +15,7 @@ FORMATS = ("pdf", "docx", "html")
 def check_format(format: str) -> str:
     """``format`` when it is one pa-docs renders; else an input error naming the choices."""
     if format not in FORMATS:
-        raise InputError(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
+        raise InputError(f"must be one of {', '.join(FORMATS)}, got {format!r}", param="format")
     return format
 
 

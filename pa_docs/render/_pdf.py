@@ -3,12 +3,22 @@
 Safety: WeasyPrint fetches through :class:`_Fetcher`, which serves only ``file:`` URLs inside
 the template and profile folders: no ``http(s)://``, no other file. Fonts and the parsed
 stylesheet are kept per process, so a batch of documents pays their cost once.
+
+Determinism: WeasyPrint subsets fonts with HarfBuzz-Subset, or with fontTools where that library
+is missing (a ``pip install`` without ``libharfbuzz-subset0``); fontTools stamps each font it
+writes (subsets, static instances of variable fonts) with the current time in ``head.modified``.
+:func:`_font_clock` pins that stamp through ``SOURCE_DATE_EPOCH``, the reproducible-builds
+convention fontTools reads, so the bytes do not depend on the clock whichever subsetter runs.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +29,26 @@ from ..documents._templates import read_asset, template_dirs
 from ._html import to_html
 
 log = logging.getLogger("pa_docs.render")
+
+FONT_EPOCH = "0"
+"""The time fontTools stamps on the fonts it writes (``SOURCE_DATE_EPOCH``): 1970-01-01."""
+_clock = threading.Lock()
+
+
+@contextmanager
+def _font_clock() -> Iterator[None]:
+    """Within: fontTools dates the fonts it writes ``FONT_EPOCH``, not now. The environment is
+    the process's, so renders that pin it take turns; it is restored after."""
+    with _clock:
+        before = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = FONT_EPOCH
+        try:
+            yield
+        finally:
+            if before is None:
+                del os.environ["SOURCE_DATE_EPOCH"]
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = before
 
 
 def _fetcher_class() -> Any:
@@ -75,11 +105,12 @@ def html_to_pdf(
     fetcher = _fetcher_class()(allowed)
     base = str(template_dirs(templates)[0]) + "/"
     document = HTML(string=html, base_url=base, url_fetcher=fetcher)
-    pdf: bytes = document.write_pdf(
-        stylesheets=[_stylesheet(templates)],
-        font_config=_fonts(),
-        pdf_identifier=identifier,
-    )
+    with _font_clock():
+        pdf: bytes = document.write_pdf(
+            stylesheets=[_stylesheet(templates)],
+            font_config=_fonts(),
+            pdf_identifier=identifier,
+        )
     return pdf
 
 

@@ -66,7 +66,7 @@ def role_of(text: str) -> str:
     """The role named by ``text`` (``documentation_specialist`` is accepted for the hyphen)."""
     role = text.strip().lower().replace("_", "-")
     if role not in ROLES:
-        raise InputError(f"unknown role {text!r}; one of {', '.join(ROLES)}", field="--role")
+        raise InputError(f"unknown role {text!r}; one of {', '.join(ROLES)}", param="role")
     return role
 
 

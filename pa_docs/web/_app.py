@@ -240,6 +240,23 @@ def _local(target: str | None) -> str:
     return "/"
 
 
+def _login_again(
+    wb: Workbench, request: Request, form: FormData, status: int, error: str
+) -> Response:
+    """The sign-in page again, with a fresh CSRF token and the error."""
+    token = secrets.token_urlsafe(32)
+    resp = wb.page(
+        "login.html",
+        None,
+        status,
+        login_csrf=token,
+        next=_local(str(form.get("next", ""))),
+        error=error,
+    )
+    _set_cookie(resp, request, LOGIN_COOKIE, token, max_age=3600)
+    return resp
+
+
 async def login(request: Request) -> Response:
     wb: Workbench = request.app.state.wb
     if request.method == "GET":
@@ -261,34 +278,20 @@ async def login(request: Request) -> Response:
         await run_in_threadpool(
             accounts.record, wb.engine, name[:100] or "-", "login_blocked", None, client
         )
-        token = secrets.token_urlsafe(32)
-        resp = wb.page(
-            "login.html",
-            None,
+        return _login_again(
+            wb,
+            request,
+            form,
             429,
-            login_csrf=token,
-            next=_local(str(form.get("next", ""))),
-            error="Too many wrong passwords for this name: wait 15 minutes, or ask an admin.",
+            "Too many wrong passwords for this name: wait 15 minutes, or ask an admin.",
         )
-        _set_cookie(resp, request, LOGIN_COOKIE, token, max_age=3600)
-        return resp
     user = await run_in_threadpool(accounts.authenticate, wb.engine, name, password)
     if user is None:
         wb.throttle.failed(name)
         await run_in_threadpool(
             accounts.record, wb.engine, name[:100] or "-", "login_failed", None, client
         )
-        token = secrets.token_urlsafe(32)
-        resp = wb.page(
-            "login.html",
-            None,
-            401,
-            login_csrf=token,
-            next=_local(str(form.get("next", ""))),
-            error="Wrong user name or password.",
-        )
-        _set_cookie(resp, request, LOGIN_COOKIE, token, max_age=3600)
-        return resp
+        return _login_again(wb, request, form, 401, "Wrong user name or password.")
     wb.throttle.succeeded(name)
     token, _ = await run_in_threadpool(accounts.start_session, wb.engine, user)
     await run_in_threadpool(accounts.record, wb.engine, user.name, "login", None, client)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import InputError
+from ..log._cli import Db
 
 if TYPE_CHECKING:
     from ..log import CaseLog
@@ -24,15 +25,6 @@ users_app = typer.Typer(
     no_args_is_help=True,
 )
 
-Db = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        envvar="PA_DOCS_DB",
-        show_envvar=True,
-        help="The case log: a SQLite file, or a postgresql:// URL. Default ./pa-docs-log.sqlite3.",
-    ),
-]
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
