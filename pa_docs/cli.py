@@ -9,7 +9,12 @@ Heavy modules (renderers, FHIR, the case log) are imported inside their commands
 from __future__ import annotations
 
 import copy
+import dataclasses
+import functools
+import inspect
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -181,140 +186,113 @@ DraftOpt = Annotated[
 ]
 
 
+@dataclass(frozen=True)
+class DocumentOptions:
+    """The arguments and options every document command takes (packet, letter, appeal, p2p),
+    declared once in ``_SHARED`` and handed to each command as one value."""
+
+    case: Path
+    policy: str | None
+    criteria: list[Path] | None
+    format: str
+    output: Path | None
+    profile: Path | None
+    templates: Path | None
+    strict: bool
+    signer: str | None
+    fax: bool
+
+
+# name, its typer annotation, its default (none for the case file): in the order --help shows
+_SHARED: list[tuple[str, Any, Any]] = [
+    ("policy", PolicyOpt, None),
+    ("criteria", CriteriaOpt, None),
+    ("format", FormatOpt, "pdf"),
+    ("output", OutOpt, None),
+    ("profile", ProfileOpt, None),
+    ("templates", TemplatesOpt, None),
+    ("strict", StrictOpt, False),
+    ("signer", SignerOpt, None),
+    ("fax", FaxOpt, False),
+]
+
+
+def document_command(func: Callable[..., None]) -> Callable[..., None]:
+    """``func(opts: DocumentOptions, **own)`` as a command taking the case file, then its own
+    options (``own``), then the shared ones, which reach it gathered in ``opts``."""
+    kw = inspect.Parameter.KEYWORD_ONLY
+    own = list(inspect.signature(func, eval_str=True).parameters.values())[1:]
+    params = [
+        inspect.Parameter("case", kw, annotation=CaseArg),
+        *(p.replace(kind=kw) for p in own),
+        *(inspect.Parameter(name, kw, annotation=ann, default=d) for name, ann, d in _SHARED),
+    ]
+
+    @functools.wraps(func)
+    def command(**values: Any) -> None:
+        shared = {f.name: values.pop(f.name) for f in dataclasses.fields(DocumentOptions)}
+        func(DocumentOptions(**shared), **values)
+
+    command.__signature__ = inspect.Signature(params, return_annotation=None)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    return command
+
+
 def _signer(text: str | None) -> Any:
     from .documents import parse_signer
 
     return parse_signer(text) if text else None
 
 
-def _render_options(
-    format: str,
-    profile: Path | None,
-    templates: Path | None,
-    output: Path | None = None,
-    inputs: tuple[Path | None, ...] = (),
-) -> Any:
+def _render_options(o: DocumentOptions, *inputs: Path) -> Any:
     """Check the options every document command shares (``-o`` a file pa-docs may replace, none
-    of ``inputs``); the practice profile, if one is named."""
+    of the case, the profile and ``inputs``); the practice profile, if one is named."""
     from .documents import load_profile
     from .render import check_format, check_target
 
-    check_format(format)
-    if output is not None:
-        check_target(output, [i for i in inputs if i is not None])
-    if templates is not None and not templates.is_dir():
-        raise InputError("templates folder not found", file=templates)
-    return load_profile(profile) if profile else None
+    check_format(o.format)
+    if o.output is not None:
+        check_target(o.output, [i for i in (o.case, o.profile, *inputs) if i is not None])
+    if o.templates is not None and not o.templates.is_dir():
+        raise InputError("templates folder not found", file=o.templates)
+    return load_profile(o.profile) if o.profile else None
 
 
-def _document(
-    kind: str,
-    case: Path,
-    policy: str | None,
-    criteria: list[Path] | None,
-    format: str,
-    output: Path | None,
-    profile: Path | None,
-    templates: Path | None,
-    draft: bool,
-    strict: bool = False,
-    signer: str | None = None,
-    fax: bool = False,
-) -> None:
+def _document(kind: str, o: DocumentOptions, draft: bool) -> None:
     from .check import check_case
     from .documents import build_letter, build_packet
     from .render import write
 
-    prof = _render_options(format, profile, templates, output, (case, profile))
-    who = _signer(signer)
-    c = _load_case(case, strict)
-    pol = _policy_for(c, policy, criteria)
+    prof = _render_options(o)
+    who = _signer(o.signer)
+    c = _load_case(o.case, o.strict)
+    pol = _policy_for(c, o.policy, o.criteria)
     result = check_case(c, pol, time_of_need_days=_time_of_need(prof))
+    common = {"profile": prof, "draft": draft, "templates": o.templates, "case_path": o.case}
     if kind == "packet":
-        doc = build_packet(
-            c,
-            pol,
-            result,
-            profile=prof,
-            draft=draft,
-            templates=templates,
-            case_path=case,
-            format=format,
-            signer=who,
-            fax=fax,
-        )
+        doc = build_packet(c, pol, result, **common, format=o.format, signer=who, fax=o.fax)
     else:
-        doc = build_letter(
-            c, pol, result, profile=prof, draft=draft, templates=templates, case_path=case,
-            signer=who, fax=fax,
-        )  # fmt: skip
-    target = write(doc, format, output or Path(f"{c.case_id}-{kind}.{format}"), inputs=(case,))
+        doc = build_letter(c, pol, result, **common, signer=who, fax=o.fax)
+    out = o.output or Path(f"{c.case_id}-{kind}.{o.format}")
+    target = write(doc, o.format, out, inputs=(o.case,))
     say(f"wrote {target} ({'DRAFT, ' if draft else ''}policy {pol.id})")
 
 
 @app.command()
-def packet(
-    case: CaseArg,
-    policy: PolicyOpt = None,
-    criteria: CriteriaOpt = None,
-    format: FormatOpt = "pdf",
-    output: OutOpt = None,
-    profile: ProfileOpt = None,
-    templates: TemplatesOpt = None,
-    draft: DraftOpt = False,
-    strict: StrictOpt = False,
-    signer: SignerOpt = None,
-    fax: FaxOpt = False,
-) -> None:
+@document_command
+def packet(o: DocumentOptions, draft: DraftOpt = False) -> None:
     """Write the submission packet: cover, letter, criteria crosswalk, evidence, attachments.
 
     A case that is not ready (gaps, or FILL-IN placeholders) is refused (exit 1), unless --draft.
     """
-    _document(
-        "packet",
-        case,
-        policy,
-        criteria,
-        format,
-        output,
-        profile,
-        templates,
-        draft,
-        strict,
-        signer,
-        fax,
-    )
+    _document("packet", o, draft)
 
 
 @app.command()
-def letter(
-    case: CaseArg,
-    policy: PolicyOpt = None,
-    criteria: CriteriaOpt = None,
-    format: FormatOpt = "pdf",
-    output: OutOpt = None,
-    profile: ProfileOpt = None,
-    templates: TemplatesOpt = None,
-    draft: DraftOpt = False,
-    strict: StrictOpt = False,
-    signer: SignerOpt = None,
-    fax: FaxOpt = False,
-) -> None:
+@document_command
+def letter(o: DocumentOptions, draft: DraftOpt = False) -> None:
     """Write the letter of medical necessity alone (same options as packet)."""
-    _document(
-        "letter",
-        case,
-        policy,
-        criteria,
-        format,
-        output,
-        profile,
-        templates,
-        draft,
-        strict,
-        signer,
-        fax,
-    )
+    _document("letter", o, draft)
 
 
 DenialOpt = Annotated[
@@ -326,6 +304,9 @@ AsOfOpt = Annotated[
         "--as-of", help="The letter's date, and the day lateness is judged (default today)."
     ),
 ]
+LateOpt = Annotated[
+    bool, typer.Option("--late", help="File past the deadline, asking for good cause.")
+]
 
 
 def _time_of_need(profile: Any) -> int:
@@ -334,25 +315,22 @@ def _time_of_need(profile: Any) -> int:
 
 
 def _plan(
-    case: Path,
+    o: DocumentOptions,
     denial: Path,
-    policy: str | None,
-    criteria: list[Path] | None,
     as_of: str | None,
     *,
     late: bool,
     draft: bool,
-    strict: bool = False,
     time_of_need_days: int = 30,
 ) -> Any:
     from .appeal import load_denial, plan_appeal
     from .appeal._cli import _date
 
-    c = _load_case(case, strict)
+    c = _load_case(o.case, o.strict)
     d = load_denial(denial, c.case_id)
     plan = plan_appeal(
         c,
-        _policy_for(c, policy, criteria),
+        _policy_for(c, o.policy, o.criteria),
         d,
         _date(as_of),
         late=late,
@@ -376,23 +354,13 @@ def _plan(
 
 
 @app.command()
+@document_command
 def appeal(
-    case: CaseArg,
+    o: DocumentOptions,
     denial: DenialOpt,
-    policy: PolicyOpt = None,
-    criteria: CriteriaOpt = None,
     as_of: AsOfOpt = None,
-    format: FormatOpt = "pdf",
-    output: OutOpt = None,
-    profile: ProfileOpt = None,
-    templates: TemplatesOpt = None,
     draft: DraftOpt = False,
-    late: Annotated[
-        bool, typer.Option("--late", help="File past the deadline, asking for good cause.")
-    ] = False,
-    strict: StrictOpt = False,
-    signer: SignerOpt = None,
-    fax: FaxOpt = False,
+    late: LateOpt = False,
 ) -> None:
     """Write the appeal letter: each denial reason quoted and answered with the payer's criterion
     and dated evidence. Refused (exit 1) when the record does not support an answer, unless
@@ -400,37 +368,27 @@ def appeal(
     from .documents import build_appeal
     from .render import write
 
-    prof = _render_options(format, profile, templates, output, (case, denial, profile))
-    plan = _plan(
-        case, denial, policy, criteria, as_of, late=late, draft=draft, strict=strict,
-        time_of_need_days=_time_of_need(prof),
-    )  # fmt: skip
+    prof = _render_options(o, denial)
+    plan = _plan(o, denial, as_of, late=late, draft=draft, time_of_need_days=_time_of_need(prof))
     doc = build_appeal(
-        plan, profile=prof, templates=templates, case_path=case, signer=_signer(signer), fax=fax
-    )
-    name = f"{plan.case.case_id}-appeal-level{plan.level}.{format}"
-    target = write(doc, format, output or Path(name), inputs=(case, denial))
+        plan, profile=prof, templates=o.templates, case_path=o.case, signer=_signer(o.signer),
+        fax=o.fax,
+    )  # fmt: skip
+    name = f"{plan.case.case_id}-appeal-level{plan.level}.{o.format}"
+    target = write(doc, o.format, o.output or Path(name), inputs=(o.case, denial))
     say(f"wrote {target}{' (DRAFT)' if draft else ''}")
 
 
 @app.command()
+@document_command
 def p2p(
-    case: CaseArg,
+    o: DocumentOptions,
     denial: DenialOpt,
-    policy: PolicyOpt = None,
-    criteria: CriteriaOpt = None,
     as_of: AsOfOpt = None,
-    format: FormatOpt = "pdf",
-    output: OutOpt = None,
-    profile: ProfileOpt = None,
-    templates: TemplatesOpt = None,
     draft: Annotated[
         bool,
         typer.Option("--draft", help="Write the sheet even with FILL-IN placeholders, marked."),
     ] = False,
-    strict: StrictOpt = False,
-    signer: SignerOpt = None,
-    fax: FaxOpt = False,
 ) -> None:
     """Write a one-page peer-to-peer preparation sheet: case summary, reasons with the strongest
     evidence, anticipated objections with answers, our ask, and the weak points of the record.
@@ -439,18 +397,14 @@ def p2p(
     from .documents import build_p2p
     from .render import write
 
-    prof = _render_options(format, profile, templates, output, (case, denial, profile))
-    plan = _plan(
-        case, denial, policy, criteria, as_of, late=True, draft=True, strict=strict,
-        time_of_need_days=_time_of_need(prof),
-    )  # fmt: skip
+    prof = _render_options(o, denial)
+    plan = _plan(o, denial, as_of, late=True, draft=True, time_of_need_days=_time_of_need(prof))
     doc = build_p2p(
-        plan, profile=prof, templates=templates, case_path=case, draft=draft,
-        signer=_signer(signer), fax=fax,
+        plan, profile=prof, templates=o.templates, case_path=o.case, draft=draft,
+        signer=_signer(o.signer), fax=o.fax,
     )  # fmt: skip
-    target = write(
-        doc, format, output or Path(f"{plan.case.case_id}-p2p.{format}"), inputs=(case, denial)
-    )
+    out = o.output or Path(f"{plan.case.case_id}-p2p.{o.format}")
+    target = write(doc, o.format, out, inputs=(o.case, denial))
     say(f"wrote {target}")
 
 
@@ -458,17 +412,22 @@ def p2p(
 def criteria_list(criteria: CriteriaOpt = None) -> None:
     """List the policies (shipped ones and those in --criteria folders) with their version and the
     date each was last compared with the payer's text."""
+    from rich import box
     from rich.table import Table
 
     from .policy import load_policies
 
-    t = Table(show_lines=False)
-    for col in ("id", "number", "version", "last reviewed", "requests", "payer"):
-        t.add_column(col, no_wrap=col != "payer")
-    for p in load_policies(criteria or ()).values():
+    policies = load_policies(criteria or ()).values()
+    # the id in full (what a user types), the payer beneath it, cut short if it must be
+    t = Table(box=box.SIMPLE_HEAD, show_lines=True, pad_edge=False)
+    width = max((len(p.id) for p in policies), default=6)
+    t.add_column("policy / payer", no_wrap=True, min_width=width, max_width=width)
+    for col in ("number", "version", "reviewed", "requests"):
+        t.add_column(col, no_wrap=True)
+    for p in policies:
         t.add_row(
-            p.id, p.number or "-", p.version or "-", p.last_reviewed.isoformat(),
-            ", ".join(p.request_types), p.payer,
+            f"{p.id}\n{p.payer}", p.number or "-", p.version or "-", p.last_reviewed.isoformat(),
+            "\n".join(p.request_types),
         )  # fmt: skip
     _out().print(t)
 

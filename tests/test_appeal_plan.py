@@ -7,15 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
-import typer
 import yaml
 from typer.testing import CliRunner
 
 from pa_docs.appeal import Denial, load_denial, p2p_points, plan_appeal
-from pa_docs.appeal._cli import deadline_command
 from pa_docs.case import load_case
 from pa_docs.check import Status
-from pa_docs.cli import FLAGS
+from pa_docs.cli import FLAGS, app
 from pa_docs.errors import CaseError, InputError, NotReadyError
 from pa_docs.policy import load_policies
 
@@ -155,12 +153,7 @@ def test_case_id_must_match(case, denial):
         plan_appeal(case, UHC, denial.model_copy(update={"case_id": "OTHER"}), AS_OF)
 
 
-# The deadline command, registered as the main app will register it.
-app = typer.Typer()
-app.command("deadline")(deadline_command)
-app.command("other")(lambda: None)  # two commands, so "deadline" is a subcommand
-
-
+# The deadline command, as the pa-docs command line runs it.
 def run(*args: str):
     argv = ["deadline", str(CASE_FILE), "--denial", str(DENIAL_FILE), *args]
     return CliRunner().invoke(app, argv)
@@ -210,7 +203,7 @@ class TestDeadlineCommand:
         ("args", "error", "text"),
         [
             (("--format", "xml"), InputError, "--format must be table or json"),
-            (("--as-of", "30/11/2026"), InputError, "--as-of must be a date"),
+            (("--as-of", "30/11/2026"), InputError, "is not a date"),
             (("--policy", "nope"), InputError, "unknown policy 'nope'"),
         ],
     )

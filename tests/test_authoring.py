@@ -239,10 +239,17 @@ def test_currency_on_the_real_index(capsys: pytest.CaptureFixture[str]) -> None:
 def test_criteria_list_shows_when_each_policy_was_last_reviewed(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("COLUMNS", "160")
+    # a pipe or a plain terminal is 80 columns wide: every id and date must still show whole
+    monkeypatch.setenv("COLUMNS", "80")
     assert main(["criteria", "list"]) == 0
     out = capsys.readouterr().out
-    assert "last reviewed" in out and "2026-12-02" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "reviewed" in out and "version" in out
+    rows = {line.split()[0]: line for line in out.splitlines() if line.strip()}
+    for policy in load_policies().values():
+        assert policy.id in rows
+        assert policy.last_reviewed.isoformat() in rows[policy.id]
+        assert (policy.version or "-") in rows[policy.id].split()
 
 
 def _stale_folder(tmp_path: Path) -> Path:
@@ -358,3 +365,19 @@ def test_shipped_examples_still_choose_their_policies(tmp_path: Path) -> None:
     case = tmp_path / "case.yaml"
     case.write_text(yaml.safe_dump(data))
     assert main(["check", str(case)]) == 0
+
+
+def test_diff_of_code_lists_names_them_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    new = _changed_copy(
+        tmp_path,
+        "medicare-pap-osa.yaml",
+        ("  codes: [E0601]\n", "  codes: [E0601, E0470]\n"),
+        ("rule: {kind: diagnosis, codes: [G47.33]}", "rule: {kind: diagnosis, codes: [G47.3*]}"),
+    )
+    assert main(["criteria", "diff", str(CRITERIA / "medicare-pap-osa.yaml"), str(new)]) == 1
+    out = capsys.readouterr().out
+    assert "\napplies_to.codes: [E0601] -> [E0601, E0470]\n" in out
+    assert "initial: changed diagnosis: rule.codes: [G47.33] -> [G47.3*]" in out
+    assert "codes applies_to" not in out and "codes rule" not in out

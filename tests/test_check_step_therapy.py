@@ -109,8 +109,16 @@ def test_samples_never_count(make_case: MakeCase, judge: Judge) -> None:
     ("contra", "expected", "others"),
     [
         # one contraindication alone counts only together with the others: missing, not not_met
-        (["methotrexate"], MISSING, "cyclosporine, acitretin, puva and narrowband uvb"),
-        (["methotrexate", "cyclosporine", "acitretin", "puva"], MISSING, "narrowband uvb"),
+        (
+            ["methotrexate"],
+            MISSING,
+            "cyclosporine, acitretin, PUVA (psoralen plus UVA) and narrowband UVB phototherapy",
+        ),
+        (
+            ["methotrexate", "cyclosporine", "acitretin", "puva"],
+            MISSING,
+            "narrowband UVB phototherapy",
+        ),
         (["methotrexate", "cyclosporine", "acitretin", "PUVA", "nb-uvb"], MET, None),  # all five
     ],
 )

@@ -234,3 +234,22 @@ def test_oxygen_group_ii_with_hematocrit_by_loinc_only(make_case: MakeCase, judg
     hct = {"loinc": "4544-3", "value": 58, "unit": "%", "date": "2026-10-20"}
     case = make_case(labs=[_oxy("pao2", 57), hct])
     assert judge(case, "medicare-oxygen", "group").status is MET
+
+
+def test_thresholds_are_said_in_their_unit(make_case: MakeCase, judge: Judge) -> None:
+    # a percent threshold reads "at least 10%", a blood gas "mm Hg": never a bare number
+    bsa = make_case(scores=[{"instrument": "bsa", "value": 6, "date": "2026-10-01"}])
+    assert (
+        "the policy asks for at least 10%."
+        in judge(bsa, "bcbsms-biologics-psoriasis", "extent").reason
+    )
+    high = make_case(scores=[{"instrument": "bsa", "value": 12, "date": "2026-10-01"}])
+    assert "(threshold: at least 10%)" in judge(high, "bcbsms-biologics-psoriasis", "extent").reason
+    o2 = make_case(
+        request={"item": "oxygen_concentrator", "diagnosis": "J44.1"},
+        diagnoses=[{"code": "J44.1"}],
+        labs=[_oxy("pao2", 62), _oxy("spo2", 93)],
+    )
+    reason = judge(o2, "medicare-oxygen", "group").reason
+    assert "PaO2 at most 55 mm Hg" in reason or "SpO2 at most 88%" in reason
+    assert "at least 56 mm Hg and at most 59 mm Hg" in reason or "SpO2 89%" in reason

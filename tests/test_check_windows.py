@@ -161,7 +161,7 @@ def test_pap_continuation_without_a_cpap_start_is_missing(
     )
     v = judge(case, "medicare-pap-osa", "re-evaluation")
     assert v.status is MISSING
-    assert "cpap" in v.reason
+    assert "continuous positive airway pressure (CPAP) device" in v.reason
 
 
 @pytest.mark.parametrize(

@@ -191,9 +191,14 @@ def test_the_claim_asks_for_the_request() -> None:
     coverage = found["Coverage"][0]
     assert focal["focal"] and focal["coverage"]["reference"] == f"urn:uuid:{coverage['id']}"
     assert coverage["subscriberId"] == "W284716395"
-    infos = [s["valueReference"]["reference"] for s in claim["supportingInfo"]]
+    infos = [s["valueReference"]["reference"] for s in claim["supportingInfo"][:2]]
     qr, doc = found["QuestionnaireResponse"][0], found["DocumentReference"][0]
     assert infos == [f"urn:uuid:{qr['id']}", f"urn:uuid:{doc['id']}"]
+    # the case notes (the letter's clinical summary) as a free-form message to the UMO
+    (message,) = claim["supportingInfo"][2:]
+    assert message["category"]["coding"][0]["code"] == "freeFormMessage"
+    assert message["valueString"].startswith("Ms. Alvarez has seropositive erosive")
+    assert {"system": "urn:pa-docs:case-id", "value": "RA-2026-0147"} in claim["identifier"]
     # every lab, score and treatment of the record is in the bundle
     assert len(found["Observation"]) == 4 + 2 and len(found["MedicationStatement"]) == 4
 

@@ -12,10 +12,9 @@ import yaml
 from typer.testing import CliRunner
 
 from pa_docs.case import load_case
-from pa_docs.cli import FLAGS
+from pa_docs.cli import FLAGS, app
 from pa_docs.errors import InputError
 from pa_docs.fhir import import_source, render_case, write_case
-from pa_docs.fhir._cli import import_fhir_command
 
 FIXTURES = Path(__file__).parent / "fhir_fixtures"
 RA = FIXTURES / "ra_bundle.json"
@@ -96,13 +95,7 @@ def test_existing_file_is_kept_unless_overwrite(tmp_path: Path) -> None:
 
 
 def _app() -> typer.Typer:
-    app = typer.Typer()
-    app.command("import-fhir")(import_fhir_command)
-
-    @app.command("version")
-    def _version() -> None:  # a second command, so typer keeps subcommand names
-        pass
-
+    """The pa-docs command line, whose import-fhir command these tests run."""
     return app
 
 

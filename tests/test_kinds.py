@@ -106,3 +106,20 @@ def test_a_wording_can_replace_a_sentence(policies: dict[str, Policy]) -> None:
     assert verdict.reason == "IGRA negative on 2026-07-21."
     short = Wording({"lab.met": "{test:test} {lab.item.result}, {on}"})
     assert short.reason(verdict.result) == "IGRA negative, 2026-07-21"
+
+
+def test_a_document_can_be_worded_its_own_way(policies: dict[str, Policy]) -> None:
+    from pa_docs import build_letter, render_document
+
+    path = ROOT / "examples" / "ra-infliximab-aetna.yaml"
+    case = load_case(path)
+    policy = policies["aetna-infliximab-ra"]
+    result = check_case(case, policy)
+    short = Wording({"lab.met": "TB screen clear: {test:test} {lab.item.result}, {on}"})
+    english = render_document(build_letter(case, policy, result, case_path=path), "html")
+    worded = result.worded(short)
+    html = render_document(build_letter(case, policy, worded, case_path=path), "html")
+    assert b"TB screen clear: IGRA negative, 2026-07-21" in html
+    assert b"TB screen clear" not in english
+    assert [v.status for v in worded.verdicts] == [v.status for v in result.verdicts]
+    assert result.verdicts[4].wording is ENGLISH  # the result itself is left as it was

@@ -196,7 +196,11 @@ def test_a_biologic_is_never_called_conventional_therapy() -> None:
     case = load_case(ROOT / "examples" / "crohns-vedolizumab-uhc.yaml")
     policy = load_policies()["uhc-vedolizumab-crohns"]
     (verdict,) = [v for v in check_case(case, policy).verdicts if v.id == "step-conventional"]
-    assert verdict.reason.startswith("conventional therapy: Humira")  # the policy's branch label
+    # the policy's branch label: the payer's "conventional therapies" include a TNF blocker
+    assert verdict.reason.startswith(
+        "a conventional therapy the policy lists (TNF blocker, immunomodulator or corticosteroid): "
+        "Humira"
+    )
     relabelled = name_classes(verdict)
     assert verdict.wording.reason(relabelled).startswith("TNF inhibitor: Humira")
     p = plan(

@@ -10,12 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner, Result
 
+from pa_docs.cli import app
 from pa_docs.errors import InputError
 from pa_docs.log import CaseLog, compute_kpis, render_kpi_html
-from pa_docs.log._cli import kpi_command, log_app
 from tests.test_log_backends import EXAMPLES
 from tests.test_log_store import known_data_set
 
@@ -31,7 +30,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def run(*args: str) -> Result:
-    return CliRunner().invoke(log_app, list(args))
+    return CliRunner().invoke(app, ["log", *args])
 
 
 def ok(*args: str) -> Result:
@@ -105,9 +104,6 @@ def test_csv_export_and_import_with_bad_rows(db: str, tmp_path: Path) -> None:
 def test_kpi_command_json_and_html(db: str, tmp_path: Path) -> None:
     with CaseLog.open(db, user="ann") as log:
         known_data_set(log)
-    app = typer.Typer()
-    app.command("kpi")(kpi_command)
-    app.command("unused")(lambda: None)  # two commands: typer keeps the "kpi" name
     runner = CliRunner()
     result = runner.invoke(app, ["kpi", "--format", "json", "--team-cost", "600", "--db", db])
     assert result.exit_code == 0, result.output

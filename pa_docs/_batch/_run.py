@@ -67,11 +67,14 @@ class Manifest:
         self.path = outdir / MANIFEST
         self.entries: dict[str, Entry] = {}
         self._dirty = False
-        try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
+        from .._files import check_target, read_text
+
+        check_target(self.path)  # before any case runs: a FIFO or a device is refused
+        try:  # a regular file of bounded size only: a FIFO or a link to /dev/zero is no manifest
+            raw = json.loads(read_text(self.path))
             for name, e in raw.get("documents", {}).items():
                 self.entries[str(name)] = Entry(str(e["key"]), str(e["sha256"]))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except (InputError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             self.entries = {}  # none yet, or unreadable: every document is made again
 
     def record(self, row: Row) -> None:

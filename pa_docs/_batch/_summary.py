@@ -25,6 +25,9 @@ def check_summary_path(path: Path) -> None:
         )
     if path.is_dir():
         raise InputError("is a folder, expected a file name", file=path, param="summary")
+    from .._files import check_target
+
+    check_target(path)  # a regular file or a new one, before any case runs (a FIFO would block)
 
 
 def _cell(value: object) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .._limits import check_date
+from .._dates import parse_date
 from ..errors import InputError
 
 if TYPE_CHECKING:
@@ -21,14 +21,8 @@ if TYPE_CHECKING:
 
 
 def _date(value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return check_date(dt.date.fromisoformat(value))
-    except ValueError as exc:
-        if "outside" in str(exc):
-            raise InputError(str(exc), field="--as-of") from None
-        raise InputError(f"--as-of must be a date (YYYY-MM-DD), got {value!r}") from None
+    """``--as-of``: the date given, or today."""
+    return dt.date.today() if value is None else parse_date(value, "--as-of")
 
 
 def deadline_to_dict(d: Deadline, as_of: dt.date) -> dict[str, Any]:

@@ -70,7 +70,7 @@ def _walk(old: Any, new: Any, path: str, key: str, out: list[str]) -> None:
     if old == new:
         return
     what = _KIND_OF_KEY.get(key, "")
-    label = f"{what} {path}" if what else path
+    label = f"{what} {path}" if what and what != key else path  # not "codes applies_to.codes"
     if _is_drugs(old) or _is_drugs(new):
         before = {_drug(x) for x in old or []}
         after = {_drug(x) for x in new or []}

@@ -7,7 +7,7 @@ A case is never ``ready`` while a ``FILL-IN`` placeholder remains in it: it has 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..kinds import ENGLISH, CaseStatus, Evidence, Result, Said, Status, Wording, case_status
@@ -116,6 +116,11 @@ class CheckResult:
     @property
     def gaps(self) -> list[Verdict]:
         return [v for v in self.verdicts if v.status is not Status.met]
+
+    def worded(self, wording: Wording) -> CheckResult:
+        """The same result said in ``wording``: a translation, or shorter sentences for one
+        document (``build_packet(case, policy, result.worded(short))``)."""
+        return replace(self, verdicts=[replace(v, wording=wording) for v in self.verdicts])
 
     def to_dict(self) -> dict[str, Any]:
         p = self.policy

@@ -155,7 +155,7 @@ def appeal_context(plan: AppealPlan, attachments: list[str] | None = None) -> di
             said = c.verdict.wording.said(name_classes(c.verdict))
             why = said.text
             sentence, more = _answer(c, said)
-            support = relevant(plan.case, c.kind, c.text, c.evidence, why)
+            support = relevant(plan.case, c.kind, c.text, c.evidence, said)
             own = {e.ref for e in c.evidence}
             therapy = _split_therapy(support, own) if c.kind == "step_therapy" else None
             criteria.append(

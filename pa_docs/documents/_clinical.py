@@ -396,5 +396,5 @@ def _answers(case: Case, kind: str, failed: list[Treatment]) -> list[str]:
         if not any(a["band"] for a in activity(case)):
             return []
         picked = relevant(case, "score", "severity", [])
-        return [s["brief"] for s in picked if s["ref"].startswith(("scores", "labs", "notes"))]
+        return [s["brief"] for s in picked if s["section"] in ("scores", "labs", "notes")]
     return []

@@ -91,14 +91,14 @@ def verdicts(case: Case, result: CheckResult) -> list[dict[str, Any]]:
                         c.kind,
                         c.text,
                         v.evidence,
-                        v.wording.reason(_clinical.name_classes(v)),
+                        v.wording.said(_clinical.name_classes(v)),
                     )
                 ),
                 "evidence": [
                     {
                         "ref": e.ref,
                         "date": e.date.isoformat() if e.date else "",
-                        "summary": e.summary,
+                        "summary": v.wording.summary(e),
                         "source": e.fhir_ref,
                     }
                     for e in v.evidence

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..case import Case
 from ..check import Evidence
+from ..kinds import Said
 from ..vocab import vocabulary
 from ._clinical import class_names, lab_text, score_text, treatment_text
 
@@ -123,18 +124,18 @@ def for_template(support: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def relevant(
-    case: Case, kind: str, text: str, evidence: list[Evidence], reason: str = ""
+    case: Case, kind: str, text: str, evidence: list[Evidence], said: Said | None = None
 ) -> list[dict[str, Any]]:
     """Every piece of evidence bearing on a criterion (``kind`` and wording ``text``), its own
     verdict ``evidence`` first; each {"ref", "section", "item", "date", "text", "brief"}, without
-    duplicates."""
+    duplicates, and without the items whose notes the verdict's reason (``said``) quotes."""
+    quoted = {e.ref for e in said.noted} if said else set()
     picked: list[tuple[str, Any, str]] = []
     own: set[str] = set()
     for ev in evidence:
         if ev.index is not None and ev.item is not None:  # an item of a list of the record
             own.add(ev.ref)
-            note = (getattr(ev.item, "note", None) or "").strip().rstrip(".")
-            if _adds(ev.section, ev.item) and not (note and note in reason):
+            if _adds(ev.section, ev.item) and ev.ref not in quoted:
                 picked.append((ev.section, ev.item, ev.ref))
     severity = kind == "score" or bool(SEVERITY.search(text))
     if severity:
@@ -167,9 +168,8 @@ def relevant(
     out: list[dict[str, Any]] = []
     seen_refs: set[str] = set()
     for name, item, ref in picked:
-        note = (getattr(item, "note", None) or "").strip().rstrip(".")
-        said = ref in own and bool(note) and note in reason and name != "labs"
-        if ref in seen_refs or (ref in own and not _adds(name, item)) or said:
+        told = ref in quoted and name != "labs"  # the reason quotes its note already
+        if ref in seen_refs or (ref in own and not _adds(name, item)) or told:
             continue
         seen_refs.add(ref)
         date = getattr(item, "date", None) or getattr(item, "start", None)

@@ -9,6 +9,7 @@ refused, and ``*``/``**`` cannot build a value of more than a million items."""
 from __future__ import annotations
 
 import os
+import stat
 import traceback
 from collections.abc import Callable
 from functools import cache
@@ -24,6 +25,7 @@ from jinja2 import (
     StrictUndefined,
     TemplateError,
 )
+from jinja2.bccache import Bucket
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -87,13 +89,40 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
+def _mine(st: os.stat_result, others: int) -> bool:
+    """Whether a file or folder is this user's own and grants others none of ``others``."""
+    return not (hasattr(os, "getuid") and st.st_uid != os.getuid()) and not st.st_mode & others
+
+
+class _PrivateCache(FileSystemBytecodeCache):
+    """Jinja's file cache, loading an entry only when it is a regular file of this user's that
+    no one else may write. An entry is code that runs outside the sandbox (Jinja unpickles and
+    unmarshals it), so a planted one must never load. A damaged entry is compiled again."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        try:
+            fd = os.open(self._get_cache_filename(bucket), flags)
+        except OSError:
+            return
+        with os.fdopen(fd, "rb") as f:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or not _mine(st, 0o022):
+                return
+            try:
+                bucket.load_bytecode(f)
+            except Exception:  # a cut or damaged entry (pickle, marshal): compile instead
+                bucket.reset()
+
+
 def _compiled_cache(kind: str) -> BytecodeCache | None:
     """Where compiled templates are kept between processes: compiling the packet's templates
     takes a tenth of what a ``pa-docs packet`` process spends importing WeasyPrint. The folder is
     ``$XDG_CACHE_HOME/pa-docs/templates-<kind>`` (``~/.cache`` by default), made private (0700);
     it holds template code only, no case data, and Jinja checks each entry against the
-    template's source and its own version. None (compile every time) when the folder cannot be
-    made, is not the user's own, or ``PA_DOCS_NO_CACHE`` is set."""
+    template's source and its own version. None (compile every time) when the folder or the
+    ``pa-docs`` folder above it cannot be made, is not the user's own, is open to others (the
+    folder: any access; ``pa-docs``: writing), or ``PA_DOCS_NO_CACHE`` is set."""
     if os.environ.get("PA_DOCS_NO_CACHE"):
         return None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
@@ -101,12 +130,10 @@ def _compiled_cache(kind: str) -> BytecodeCache | None:
     try:
         folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         folder.mkdir(exist_ok=True, mode=0o700)
-        st = folder.stat()
+        private = _mine(folder.parent.stat(), 0o022) and _mine(folder.stat(), 0o077)
     except OSError:
         return None
-    if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o077):
-        return None
-    return FileSystemBytecodeCache(str(folder))
+    return _PrivateCache(str(folder)) if private else None
 
 
 @cache

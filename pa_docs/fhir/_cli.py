@@ -15,8 +15,7 @@ from typing import Annotated
 import typer
 
 from .._console import say
-from .._limits import check_date
-from ..errors import InputError
+from .._dates import parse_date
 
 
 class RequestKind(StrEnum):
@@ -25,14 +24,7 @@ class RequestKind(StrEnum):
 
 
 def _date(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return check_date(dt.date.fromisoformat(text.strip()))
-    except ValueError as exc:
-        if "outside" in str(exc):
-            raise InputError(str(exc), field="--request-date") from None
-        raise InputError(f"--request-date: expected YYYY-MM-DD, got {text!r}") from None
+    return None if text is None else parse_date(text, "--request-date")
 
 
 def import_fhir_command(

@@ -28,12 +28,16 @@ from ..vocab import vocabulary
 from ._export_dtr import build_response
 from ._out import (
     CPT,
+    EXPEDITED,
+    EXT_POLICY,
     HCPCS,
     ICD10CM,
+    LINE_OF_BUSINESS,
     LOINC,
     MBI,
     NDC,
     NPI,
+    PADOCS_CASE,
     PAS_SD,
     PAS_TEMP,
     POS,
@@ -52,13 +56,6 @@ from ._out import (
 )
 from ._record import human_name, order_type, patient, record, rxnorm_code
 
-LINE_OF_BUSINESS = {  # case line of business -> Source of Payment Typology
-    "commercial": ("5", "PRIVATE HEALTH INSURANCE"),
-    "medicare": ("121", "Medicare FFS"),
-    "medicare_advantage": ("11", "Medicare Managed Care (Includes Medicare Advantage Plans)"),
-    "medicare_part_d": ("122", "Medicare Drug Benefit"),
-    "medicaid": ("2", "MEDICAID"),
-}
 # X12 1365 service types: durable medical equipment rented (every device of the vocabulary is a
 # Medicare capped-rental or oxygen item), bought otherwise; drugs billed by HCPCS are medical
 # care, others pharmacy.
@@ -345,10 +342,18 @@ def _supporting(seq: int, ref: str, description: str) -> dict[str, Any]:
 def claim(case: Case, policy: Policy, ids: Ids) -> dict[str, Any]:
     r = case.request
     res = profiled("Claim", ids.of("Claim"))
+    exts: list[dict[str, Any]] = []
     if r.urgency == "expedited":
         urgent = concept(coding(f"{X12}/1338", "U", "Urgent"))
-        res["extension"] = [{"url": _LEVEL_OF_SERVICE, "valueCodeableConcept": urgent}]
-    res["identifier"] = [{"system": URI, "value": ids.ref("Claim")}]
+        exts.append({"url": _LEVEL_OF_SERVICE, "valueCodeableConcept": urgent})
+    if r.policy:
+        exts.append({"url": EXT_POLICY, "valueString": r.policy})
+    if exts:
+        res["extension"] = exts
+    res["identifier"] = [
+        {"system": URI, "value": ids.ref("Claim")},
+        {"system": PADOCS_CASE, "value": case.case_id},  # the practice's tracking number
+    ]
     res["status"] = "active"
     res["type"] = concept(coding(f"{TERMINOLOGY}/claim-type", "professional"))
     res["use"] = "preauthorization"
@@ -368,12 +373,13 @@ def claim(case: Case, policy: Policy, ids: Ids) -> dict[str, Any]:
         ),
         _supporting(2, ids.ref("DocumentReference", "packet"), "Prior authorization packet"),
     ]
-    if r.urgency_reason:
+    messages = [f"{EXPEDITED}{r.urgency_reason}" if r.urgency_reason else None, case.notes]
+    for text in (m for m in messages if m):  # free-form messages to the UMO
         support.append(
             {
-                "sequence": 3,
+                "sequence": len(support) + 1,
                 "category": concept(coding(PAS_TEMP, "freeFormMessage")),
-                "valueString": r.urgency_reason,
+                "valueString": text,
             }
         )
     res["supportingInfo"] = support

@@ -14,12 +14,16 @@ from pydantic import ValidationError
 from ..case import Case
 from ._conditions import DiagnosisLog, diagnoses, encounters
 from ._index import Index, select_patient
-from ._meds import MedLog, devices, is_order, medications
+from ._meds import Med, MedLog, devices, is_order, medications
 from ._observations import ObservationLog, observations
+from ._pas import claim_diagnoses, find_request, line_of_business, own_record, specialty
+from ._pas import notes as notes_of
+from ._pas import payer as pas_payer
+from ._pas import request as pas_request
 from ._people import choose_coverage, choose_prescriber, coverage, patient, prescriber
 from ._source import read_source
 from ._treatments import merge, request, treatment
-from ._util import FILL, Fill, Item
+from ._util import FILL, Fill, Item, reference
 from ._validate import Validated, from_models, validate
 
 RequestType = Literal["initial", "continuation"]
@@ -93,7 +97,8 @@ def import_resources(
     case_id: str | None = None,
 ) -> ImportResult:
     """Build a case from FHIR resources already in memory: ``fhir.resources.R4B`` models or
-    parsed JSON dicts (another FHIR version's models are re-read as R4)."""
+    parsed JSON dicts (another FHIR version's models are re-read as R4); a Bundle dict gives its
+    entries, whose references resolve by ``fullUrl`` (``import_resources([pas_bundle(...)])``)."""
     found = from_models(resources)
     return _build(found, "<resources>", patient, request_date, item, payer, request_type, case_id)
 
@@ -125,6 +130,12 @@ def _build(
         for owner, text in found.invalid
         if owner is None or pid is None or owner.rstrip("/").split("/")[-1].endswith(pid)
     ]
+    pas = find_request(index)
+    if pas is not None and pas.ours and case_id is None:
+        case_id = pas.case_id
+    if request_date is None and pas is not None and pas.created is not None:
+        request_date = pas.created
+        notes.append(f"request_date {request_date}: the PAS Claim's `created` date")
     if request_date is None:
         request_date = dt.date.today()
         notes.append(
@@ -133,34 +144,55 @@ def _build(
 
     dlog, olog, mlog = DiagnosisLog(), ObservationLog(), MedLog()
     enc_skipped: list[str] = []
-    dx = diagnoses(index.of_type("Condition"), dlog)
-    labs, scores = observations(index.of_type("Observation"), index, olog)
+    record = [r for r in index.resources if pas is None or r is not pas.order]
+    own = own_record(record if pas is not None and pas.ours else [])
+    if pas is not None and pas.ours:  # read back as pa-docs wrote them; the rest as a chart
+        record = own.rest
+    left = Index(record)  # for the chart mappers; references resolve in the whole source
+    dx = diagnoses(left.of_type("Condition"), dlog)
+    labs, scores = observations(left.of_type("Observation"), index, olog)
     meds = medications(
-        index.of_type("MedicationRequest", "MedicationStatement", "MedicationDispense"), index, mlog
+        left.of_type("MedicationRequest", "MedicationStatement", "MedicationDispense"), index, mlog
     )
-    meds += devices(index.of_type("DeviceRequest", "Device"), mlog)
-    encs = encounters(index.of_type("Encounter"), enc_skipped)
+    meds += devices(left.of_type("DeviceRequest", "Device"), mlog)
+    encs = encounters(left.of_type("Encounter"), enc_skipped)
 
     orders = [m for m in meds if is_order(m)]
-    req, req_fills, chosen = request(item, request_type, orders, dx, index, notes)
-    dx.sort(key=lambda d: d.data["code"] != req["diagnosis"])  # the request's diagnosis first
+    chosen: Med | None = None
+    requester: str | None = None
+    if pas is not None:  # the Claim says what is asked for
+        req, req_fills = pas_request(pas, index)
+        if not pas.ours:
+            dx += claim_diagnoses(pas, {str(d.data["code"]) for d in dx})
+        if item and req["item"] != item.strip():
+            notes.append(f"request: the PAS Claim asks for {req['item']!r}, not --item {item!r}")
+        requester = reference(getattr(pas.order.model, "requester", None)) if pas.order else None
+    else:
+        req, req_fills, chosen = request(item, request_type, orders, dx, index, notes)
+        requester = chosen.requester if chosen else None
+        dx.sort(key=lambda d: d.data["code"] != req["diagnosis"])  # the request's diagnosis first
     rest = [m for m in meds if m is not chosen and not (is_order(m) and m.kind == "device")]
     treatments = [treatment(g) for g in merge(rest, index)]
 
     cov = choose_coverage(index)
     pat, pat_fills = patient(sel.patient, cov)
-    covd, cov_fills = coverage(cov, index, payer, notes)
-    prescriber_ref = choose_prescriber(
-        index, [chosen.requester] if chosen and chosen.requester else []
-    )
+    if own.weight_kg is not None:
+        pat["weight_kg"] = own.weight_kg
+    covd, cov_fills = coverage(cov, index, payer or (pas_payer(pas, index) if pas else None), notes)
+    prescriber_ref = choose_prescriber(index, [requester] if requester else [])
     pres, pres_fills = prescriber(prescriber_ref, index, notes)
+    if pas is not None and pas.ours:  # as pa-docs wrote them (the chart mappers normalise)
+        covd["line_of_business"] = line_of_business(cov) or covd["line_of_business"]
+        if "specialty" in pres:
+            pres["specialty"] = specialty(index) or pres["specialty"]
 
     sections = {
         "diagnoses": dx,
-        "labs": labs,
-        "scores": scores,
-        "treatments": treatments,
-        "encounters": encs,
+        "labs": own.labs + labs,
+        "scores": own.scores + scores,
+        "treatments": own.treatments + treatments,
+        "findings": own.findings,
+        "encounters": own.encounters + encs,
     }
     late = _drop_after(sections, request_date)
     dx[:] = sections["diagnoses"]
@@ -175,6 +207,8 @@ def _build(
         "prescriber": pres,
         "request": req,
     }
+    if pas is not None and notes_of(pas):
+        data["notes"] = notes_of(pas)
     to_fill = [ToFill(f.field, f.what, f.required) for f in pat_fills + cov_fills + pres_fills]
     to_fill += [ToFill(f.field, f.what, f.required) for f in req_fills]
     for name in ("diagnoses", "labs", "scores", "treatments", "findings", "encounters"):
@@ -205,8 +239,12 @@ def _build(
         notes.append(
             f"observations not in the test vocabulary ({sum(olog.not_used.values())}): {top}"
         )
-    if found.skipped_types:
-        kinds = ", ".join(f"{k} {n}" for k, n in sorted(found.skipped_types.items()))
+    unused = Counter(found.skipped_types)  # a ServiceRequest is read only as a PAS order
+    unused["ServiceRequest"] += sum(
+        1 for r in index.of_type("ServiceRequest") if pas is None or r is not pas.order
+    )
+    if +unused:
+        kinds = ", ".join(f"{k} {n}" for k, n in sorted((+unused).items()))
         notes.append(f"resource types not used by the import: {kinds}")
 
     imported = {
@@ -219,8 +257,10 @@ def _build(
     )
 
 
-def _order(item: Item) -> tuple[str, str]:
-    return (str(item.day or ""), str(item.data.get("test") or item.data.get("drug") or ""))
+def _order(item: Item) -> tuple[int, str, str]:
+    if item.seq is not None:  # a case pa-docs exported keeps its order
+        return (0, f"{item.seq:09d}", "")
+    return (1, str(item.day or ""), str(item.data.get("test") or item.data.get("drug") or ""))
 
 
 def _drop_after(sections: dict[str, list[Item]], day: dt.date) -> list[str]:

@@ -24,7 +24,13 @@ class Index:
             for key in _keys(r):
                 self._by.setdefault(key, r)
 
-    def resolve(self, ref: str | None) -> Resource | None:
+    def resolve(self, ref: str | None, *types: str) -> Resource | None:
+        """The resource ``ref`` names; with ``types``, only a resource of one of them (a chart's
+        reference may name a resource of any type: a Medication reference naming a Patient)."""
+        found = self._find(ref)
+        return found if found is not None and (not types or found.type in types) else None
+
+    def _find(self, ref: str | None) -> Resource | None:
         if not ref:
             return None
         ref = ref.strip()

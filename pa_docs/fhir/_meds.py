@@ -115,9 +115,16 @@ def _medication(r: Any, index: Index) -> tuple[list[Coding], str | None, Any]:
     ref = reference(m.medicationReference)
     if concept is None and ref:
         if ref.startswith("#"):
-            med = next((c for c in (m.contained or []) if c.id == ref[1:]), None)
+            med = next(
+                (
+                    c
+                    for c in (m.contained or [])
+                    if c.id == ref[1:] and c.get_resource_type() == "Medication"
+                ),
+                None,
+            )
         else:
-            found = index.resolve(ref)
+            found = index.resolve(ref, "Medication")
             med = found.model if found is not None else None
         concept = med.code if med is not None else None
     return codings(concept), concept_text(concept), med

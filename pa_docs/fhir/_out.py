@@ -52,10 +52,25 @@ PADOCS_FINDING = f"{PADOCS}:finding"
 PADOCS_ENCOUNTER = f"{PADOCS}:encounter-type"
 PADOCS_OUTCOME = f"{PADOCS}:treatment-outcome"
 PADOCS_COMPONENT = f"{PADOCS}:lab-component"
+PADOCS_CASE = f"{PADOCS}:case-id"  # the Claim's business identifier: the case id
 EXT_CONTEXT = f"{PADOCS}:lab-context"
 EXT_PERFORMED_BY = f"{PADOCS}:performed-by"
 EXT_EVALUATED = f"{PADOCS}:evaluated-by-treating-practitioner"
 EXT_SYMPTOMS_IMPROVED = f"{PADOCS}:symptoms-improved"
+EXT_MEDICATION = f"{PADOCS}:medication"  # a treatment's drug, product, strength, form as written
+EXT_TREATMENT_SOURCE = f"{PADOCS}:treatment-source"
+EXT_POLICY = f"{PADOCS}:policy"  # on the Claim: the policy the case names (request.policy)
+BODY_WEIGHT = "29463-7"  # LOINC body weight: the patient's weight_kg
+
+LINE_OF_BUSINESS = {  # case line of business -> Source of Payment Typology
+    "commercial": ("5", "PRIVATE HEALTH INSURANCE"),
+    "medicare": ("121", "Medicare FFS"),
+    "medicare_advantage": ("11", "Medicare Managed Care (Includes Medicare Advantage Plans)"),
+    "medicare_part_d": ("122", "Medicare Drug Benefit"),
+    "medicaid": ("2", "MEDICAID"),
+}
+
+EXPEDITED = "Expedited review: "  # how the Claim's message giving the reason for urgency starts
 
 PROFILES = {
     "Bundle": [f"{PAS_SD}/profile-pas-request-bundle"],
@@ -76,6 +91,7 @@ PROFILES = {
     "Condition": [f"{US_CORE}/us-core-condition-problems-health-concerns"],
     "lab": [f"{US_CORE}/us-core-observation-clinical-result"],
     "simple": [f"{US_CORE}/us-core-simple-observation"],
+    "weight": [f"{US_CORE}/us-core-body-weight"],
     "Encounter": [f"{US_CORE}/us-core-encounter"],
     # MedicationStatement: neither PAS nor US Core profiles it
 }

@@ -20,7 +20,8 @@ def _human_name(names: Any, prefix: bool = True) -> str | None:
     parts = [*((chosen.prefix or []) if prefix else []), *(chosen.given or []), chosen.family or ""]
     name = " ".join(p.strip() for p in parts if p and p.strip())
     if chosen.suffix:
-        name = f"{name}, {', '.join(chosen.suffix)}"
+        suffixes = [s.strip() for s in chosen.suffix if s and s.strip()]
+        name = f"{name}, {', '.join(suffixes)}" if suffixes else name
     return name or None
 
 
@@ -184,7 +185,7 @@ def prescriber(
     practitioner = role = None
     if r is not None and r.type == "PractitionerRole":
         role = r.model
-        target = index.resolve(reference(role.practitioner))
+        target = index.resolve(reference(role.practitioner), "Practitioner")
         practitioner = target.model if target is not None else None
     elif r is not None:
         practitioner = r.model
@@ -209,7 +210,7 @@ def prescriber(
     if specialty:
         out["specialty"] = specialty.lower()
     if role is not None and role.organization is not None:
-        org = index.resolve(reference(role.organization))
+        org = index.resolve(reference(role.organization), "Organization")
         if org is not None and org.model.name:
             out["practice"] = str(org.model.name)
     holder = practitioner or role

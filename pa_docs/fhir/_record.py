@@ -20,10 +20,13 @@ from ..case import Case, Encounter, Finding, Lab, Score, Treatment
 from ..kinds import Evidence
 from ..vocab import vocabulary
 from ._out import (
+    BODY_WEIGHT,
     EXT_CONTEXT,
     EXT_EVALUATED,
+    EXT_MEDICATION,
     EXT_PERFORMED_BY,
     EXT_SYMPTOMS_IMPROVED,
+    EXT_TREATMENT_SOURCE,
     ICD10CM,
     INTERPRETATION,
     LOINC,
@@ -35,6 +38,7 @@ from ._out import (
     PADOCS_TEST,
     RXNORM,
     TERMINOLOGY,
+    UCUM,
     URI,
     Ids,
     coding,
@@ -111,6 +115,20 @@ def patient(case: Case, ids: Ids) -> dict[str, Any]:
     return res
 
 
+def body_weight(case: Case, ids: Ids) -> dict[str, Any]:
+    """The patient's weight (for weight-based doses) as a US Core body weight, dated the request
+    date: the case gives the weight current when the request is made."""
+    res = profiled("Observation", ids.of("Observation", "weight"), "weight")
+    res["status"] = "final"
+    res["category"] = [concept(coding(f"{TERMINOLOGY}/observation-category", "vital-signs"))]
+    res["code"] = concept(coding(LOINC, BODY_WEIGHT, "Body weight"), text="Body weight")
+    res["subject"] = reference(ids.ref("Patient"))
+    res["effectiveDateTime"] = case.request_date.isoformat()
+    weight = number(case.patient.weight_kg or 0)
+    res["valueQuantity"] = {"value": weight, "unit": "kg", "system": UCUM, "code": "kg"}
+    return res
+
+
 def condition(case: Case, ids: Ids, i: int) -> dict[str, Any]:
     d = case.diagnoses[i]
     res = profiled("Condition", ids.of("Condition", i))
@@ -153,8 +171,12 @@ def lab(case: Case, ids: Ids, i: int) -> dict[str, Any]:
         exts.append({"url": EXT_EVALUATED, "valueBoolean": item.evaluated_by_treating_practitioner})
     res = _observation(ids, "labs", i, "lab", "procedure" if sleep else "laboratory", exts)
     loinc = item.loinc or (test.loinc[0] if test.loinc else None)
-    code = coding(LOINC, loinc, test.name) if loinc else coding(PADOCS_TEST, item.key, test.name)
-    res["code"] = concept(code, text=test.name)
+    codes = [coding(PADOCS_TEST, item.key, test.name)]
+    if loinc:  # userSelected: the case named this LOINC code (else the vocabulary's first)
+        codes.insert(
+            0, coding(LOINC, loinc, test.name) | ({"userSelected": True} if item.loinc else {})
+        )
+    res["code"] = concept(*codes, text=test.name)
     res["subject"] = reference(ids.ref("Patient"))
     res["effectiveDateTime"] = item.date.isoformat()
     if item.performed_by == "practitioner":
@@ -239,18 +261,29 @@ def medication_text(t: Treatment) -> str:
 def medication_statement(case: Case, ids: Ids, i: int) -> dict[str, Any]:
     t: Treatment = case.treatments[i]
     res = profiled("MedicationStatement", ids.of("MedicationStatement", i))
+    named = [
+        {"url": name, "valueString": value}
+        for name, value in (
+            ("drug", t.drug),
+            ("product", t.product),
+            ("strength", t.strength),
+            ("form", t.form),
+        )
+        if value
+    ]
+    res["extension"] = [{"url": EXT_MEDICATION, "extension": named}]
+    if t.source != "prescription":
+        res["extension"].append({"url": EXT_TREATMENT_SOURCE, "valueCode": t.source})
     res["status"] = "completed" if t.end else "active"
     if t.outcome:
         words = t.outcome.value.replace("_", " ")
         res["statusReason"] = [concept(coding(PADOCS_OUTCOME, t.outcome.value, words), text=words)]
-    rx = t.rxnorm or rxnorm_code(t.generic)
-    codes = [coding(RXNORM, rx)] if rx else []
+    rx = t.rxnorm or rxnorm_code(t.generic)  # userSelected: the case named this code
+    codes = [coding(RXNORM, rx) | ({"userSelected": True} if t.rxnorm else {})] if rx else []
     res["medicationCodeableConcept"] = concept(*codes, text=medication_text(t))
     res["subject"] = reference(ids.ref("Patient"))
-    if t.start:
-        period = {"start": t.start.isoformat()}
-        if t.end:
-            period["end"] = t.end.isoformat()
+    period = {k: d.isoformat() for k, d in (("start", t.start), ("end", t.end)) if d}
+    if period:
         res["effectivePeriod"] = period
     _note(res, t.note)
     dosage: dict[str, Any] = {}
@@ -281,7 +314,8 @@ def encounter(case: Case, ids: Ids, i: int) -> dict[str, Any]:
 
 def record(case: Case, ids: Ids) -> list[dict[str, Any]]:
     """The clinical record of the case: conditions, observations, treatments, encounters."""
-    out = [condition(case, ids, i) for i in range(len(case.diagnoses))]
+    out = [body_weight(case, ids)] if case.patient.weight_kg else []
+    out += [condition(case, ids, i) for i in range(len(case.diagnoses))]
     out += [lab(case, ids, i) for i in range(len(case.labs))]
     out += [score(case, ids, i) for i in range(len(case.scores))]
     out += [finding(case, ids, i) for i in range(len(case.findings))]

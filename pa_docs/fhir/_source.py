@@ -105,7 +105,15 @@ def _expand(data: Any, path: Path, origin: str, line: int | None) -> Iterator[Ra
             line=line,
             field="type",
         )
-    for i, entry in enumerate(data.get("entry") or []):
+    entries = data.get("entry") or []
+    if not isinstance(entries, list):
+        raise InputError(
+            f"Bundle entry must be a list, got {type(entries).__name__}",
+            file=path,
+            line=line,
+            field="entry",
+        )
+    for i, entry in enumerate(entries):
         res = entry.get("resource") if isinstance(entry, dict) else None
         if not isinstance(res, dict) or not isinstance(res.get("resourceType"), str):
             continue  # e.g. a transaction-response entry or a deleted resource

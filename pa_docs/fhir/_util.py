@@ -37,6 +37,7 @@ class Item:
     data: dict[str, Any]
     fills: list[Fill] = field(default_factory=list)
     day: dt.date | None = None
+    seq: int | None = None  # its place in a case pa-docs exported (kept; others sort by date)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ USED_TYPES = frozenset(
         "Procedure",
         "DiagnosticReport",
         "Claim",
+        "ServiceRequest",
     }
 )
 _MAX_ROUNDS = 4
@@ -98,7 +99,14 @@ def from_models(models: Iterable[Any]) -> Validated:
     raws: list[RawResource] = []
     ready = Validated([], [], [], {})
     for i, m in enumerate(models):
-        if isinstance(m, dict):
+        if isinstance(m, dict) and m.get("resourceType") == "Bundle":  # its entries, by fullUrl
+            for j, entry in enumerate(m.get("entry") or []):
+                res = entry.get("resource") if isinstance(entry, dict) else None
+                if isinstance(res, dict):
+                    url = entry.get("fullUrl")
+                    origin = f"resource[{i}]#entry[{j}]"
+                    raws.append(RawResource(res, origin, url if isinstance(url, str) else None))
+        elif isinstance(m, dict):
             raws.append(RawResource(m, f"resource[{i}]"))
         elif type(m).__module__.startswith("fhir.resources.R4B."):
             rtype = str(m.get_resource_type())

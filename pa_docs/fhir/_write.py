@@ -174,10 +174,11 @@ def _header(result: ImportResult, source: str | None) -> list[str]:
         lines.append("# TO COMPLETE where the policy asks for it (suggested as comments below):")
         for f in optional:
             lines += _wrap(str(f))
-    lines.append(
-        "#   - findings: named findings (e.g. excessive daytime sleepiness) are not coded in"
-    )
-    lines.append("#     the chart export; add those the record supports")
+    if not result.imported.get("findings"):
+        lines.append(
+            "#   - findings: named findings (e.g. excessive daytime sleepiness) are not coded in"
+        )
+        lines.append("#     the chart export; add those the record supports")
     if result.unmapped:
         lines.append("#")
         lines.append("# NOT IMPORTED (codes outside the curated tables and vocabularies):")

@@ -12,6 +12,7 @@ import operator
 import re
 import typing
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -67,6 +68,30 @@ class Condition(Model):
     def words(self) -> str:
         w = _OP_WORDS[self.op]
         return f"{w} {self.value:g}" if w else f"{self.value:g}"
+
+    def in_unit(self, unit: str | None) -> Threshold:
+        """This condition in the unit of what it measures (the vocabulary's unit of a test or
+        instrument), as verdicts say it."""
+        return Threshold(self, unit or "")
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    """A condition with its unit, as verdicts say it: 'at least 10%', 'at most 55 mm Hg'."""
+
+    condition: Condition
+    unit: str = ""
+
+    def words(self) -> str:
+        text = self.condition.words()
+        if not self.unit:
+            return text
+        return f"{text}{self.unit}" if self.unit == "%" else f"{text} {self.unit}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The threshold as JSON: the condition's op and value, and its unit when it has one."""
+        out: dict[str, Any] = self.condition.model_dump(mode="json")
+        return {**out, "unit": self.unit} if self.unit else out
 
 
 class Window(Model):
@@ -158,7 +183,8 @@ class DrugMatch(Model):
     def label(self, requested: str = "the requested drug") -> str:
         """The match in words: a drug's name, or a class with its exceptions and examples."""
         if self.drug:
-            return self.drug
+            known = vocabulary().drugs.get(self.drug)
+            return known.display if known and known.display else self.drug
         assert self.drug_class is not None
         name = vocabulary().classes[self.drug_class]
         if self.exclude:

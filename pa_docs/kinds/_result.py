@@ -98,8 +98,8 @@ def _plain(value: Any) -> Any:
     """A parameter as JSON: evidence as its ref, a message as its code and parameters."""
     if isinstance(value, Evidence):
         return value.ref
-    if isinstance(value, Message):
-        return value.to_dict()
+    if isinstance(value, Message) or hasattr(value, "to_dict"):
+        return value.to_dict()  # a message, or a threshold with its unit
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     if isinstance(value, dt.date):

@@ -39,7 +39,7 @@ from ..case import (
     Treatment,
 )
 from ..vocab import vocabulary
-from ._base import Condition, Window
+from ._base import Condition, Threshold, Window
 from ._result import Evidence, Message, Result, Status
 
 # Sentences several kinds say.
@@ -149,9 +149,8 @@ class Wording:
             return self.message(value, said)
         if isinstance(value, Evidence):
             return self.summary(value)
-        if isinstance(value, Condition):
-            w = {">=": "at least", ">": "greater than", "<=": "at most", "<": "less than"}
-            return f"{w[value.op]} {value.value:g}" if value.op in w else f"{value.value:g}"
+        if isinstance(value, Condition | Threshold):
+            return value.words()
         if isinstance(value, Window):
             if value.days is not None:
                 return f"{value.days} days"

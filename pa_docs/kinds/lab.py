@@ -18,7 +18,7 @@ from pydantic import Field, field_validator, model_validator
 
 from ..case import Lab
 from ..vocab import vocabulary
-from ._base import Condition, DrugMatch, RuleBase, Window, drug_matches
+from ._base import Condition, DrugMatch, RuleBase, Threshold, Window, drug_matches
 from ._context import Context
 from ._result import Evidence, Message, Result, Status, msg, unique
 
@@ -274,7 +274,7 @@ class LabRule(RuleBase):
             if not all(c.test(lab.value) for c in conds):
                 return Result(
                     Status.not_met,
-                    msg("lab.below_threshold", need=conds, **said),
+                    msg("lab.below_threshold", need=self._thresholds(lab.key), **said),
                     msg("lab.threshold_not_met", **said),
                     [ev],
                 )
@@ -332,12 +332,17 @@ class LabRule(RuleBase):
             extra.append(msg("lab.time_of_need", days=(ctx.request_date - lab.date).days))
         return Result(Status.met, msg("lab.met", extra=extra, **said), evidence=[ev])
 
+    def _thresholds(self, test: str) -> list[Threshold]:
+        """The conditions on a test's value, in the test's unit ('at least 56 mm Hg')."""
+        unit = vocabulary().tests[test].unit
+        return [c.in_unit(unit) for c in self.conditions(test)]
+
     def _limit(self, lab: Lab) -> str:
         """The qualifying value a time-at-or-below is counted against ('88%', '55 mm Hg')."""
-        unit = vocabulary().tests[lab.key].unit or ""
+        unit = vocabulary().tests[lab.key].unit
         for c in self.conditions(lab.key):
             if c.op in {"<=", "<"}:
-                return f"{c.value:g}{'' if unit in {'', '%'} else ' '}{unit}"
+                return Condition(op="==", value=c.value).in_unit(unit).words()
         return "the qualifying value"
 
     def _positive_treated(self, ctx: Context, ev: Evidence) -> Result:

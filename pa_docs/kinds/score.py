@@ -144,16 +144,17 @@ class ScoreRule(RuleBase):
         assert isinstance(current.item, Score)
         value = current.item.value
         ev = [current, *ev_anchor]
+        need = [c.in_unit(vocabulary().instruments[key].unit) for c in self.value]
         if self.value and not all(c.test(value) for c in self.value):
             return Result(
                 Status.not_met,
-                msg("score.below_threshold", score=current, need=self.value),
+                msg("score.below_threshold", score=current, need=need),
                 msg("score.threshold_not_met", instrument=key),
                 ev,
             )
         if self.baseline and anchor and anchor.t.start:
             return self._vs_baseline(anchor, scores, current, value, ev)
-        threshold = msg("score.threshold", need=self.value) if self.value else None
+        threshold = msg("score.threshold", need=need) if need else None
         return Result(Status.met, msg("score.met", score=current, threshold=threshold), evidence=ev)
 
     def _vs_baseline(

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from .._console import printable, say
-from .._limits import check_date
+from .._dates import parse_date
 from ..errors import InputError
+from ._vocab import AppealOutcome, Decision, Method
 
 if TYPE_CHECKING:
     from ._store import CaseLog
@@ -27,24 +28,6 @@ log_app = typer.Typer(
     help="The case log: submissions, decisions, appeals, follow-ups and renewals.",
     no_args_is_help=True,
 )
-
-
-class Method(StrEnum):
-    portal = "portal"
-    fax = "fax"
-    epa = "epa"
-    phone = "phone"
-
-
-class Decision(StrEnum):
-    approved = "approved"
-    denied = "denied"
-    pended = "pended"
-
-
-class AppealOutcome(StrEnum):
-    overturned = "overturned"
-    upheld = "upheld"
 
 
 class Format(StrEnum):
@@ -84,13 +67,7 @@ ValidThrough = Annotated[str | None, typer.Option("--valid-through", help="Autho
 
 
 def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return check_date(dt.date.fromisoformat(value))
-    except ValueError as exc:
-        what = str(exc) if "outside" in str(exc) else f"{value!r} is not a date (YYYY-MM-DD)"
-        raise InputError(what, field=option) from None
+    return None if value is None else parse_date(value, option)
 
 
 def _today(value: str | None, option: str = "--date") -> dt.date:

@@ -21,7 +21,7 @@ from ..case._model import LineOfBusiness
 from ..errors import InputError, Problem
 from ._dates import ESCALATE_DAYS, FOLLOW_UP_DAYS, add_business_days
 from ._model import Appeal, CaseState
-from ._schema import APPEAL_OUTCOMES, METHODS, STATUSES
+from ._vocab import APPEAL_OUTCOMES, METHODS, STATUSES
 
 COLUMNS = (
     "case_id", "patient", "payer", "item", "policy", "line_of_business", "owner", "method",

@@ -17,11 +17,6 @@ HEAD = "0002"
 
 metadata = sa.MetaData()
 
-STATUSES = ("submitted", "pended", "approved", "denied", "appealed")
-DECISIONS = ("approved", "denied", "pended")
-METHODS = ("portal", "fax", "epa", "phone")
-APPEAL_OUTCOMES = ("overturned", "upheld")
-
 cases = sa.Table(
     "cases",
     metadata,

@@ -19,7 +19,8 @@ from . import _db
 from ._dates import ESCALATE_DAYS, FOLLOW_UP_DAYS, add_business_days
 from ._deadline import appeal_deadline_for
 from ._model import Appeal, CaseState, Event
-from ._schema import APPEAL_OUTCOMES, DECISIONS, METHODS, appeals, cases, events
+from ._schema import appeals, cases, events
+from ._vocab import APPEAL_OUTCOMES, DECISIONS, METHODS
 
 if TYPE_CHECKING:
     from ..appeal import Denial

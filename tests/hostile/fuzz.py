@@ -201,7 +201,14 @@ CASE_COMMANDS = (
     ("letter", "{in}/case.yaml", "--draft", "--format", "docx", "-o", "{out}/l.docx"),
     ("log", "submit", "{in}/case.yaml", "--method", "fax", "--date", "2026-11-03",
      "--db", "{out}/log.sqlite3"),
+    ("p2p", "{in}/case.yaml", "--denial", "{in}/case.denial.yaml", "--as-of", "2027-01-20",
+     "--draft", "--format", "html", "-o", "{out}/p2p.html"),
+    ("export", "dtr", "{in}/case.yaml", "-o", "{out}/dtr.json"),
+    ("export", "pas", "{in}/case.yaml", "--draft", "-o", "{out}/pas.json"),
+    ("batch", "{in}", "--draft", "--format", "html", "-j", "1", "-o", "{out}/batch"),
 )  # fmt: skip
+LEVEL_1 = DENIAL.read_text(encoding="utf-8").replace("appeal_level: 2", "appeal_level: 1", 1)
+"""The example's denial at the first level, where a peer-to-peer call is possible."""
 
 
 @st.composite
@@ -212,6 +219,8 @@ def cases(draw: st.DrawFn) -> Input:
             st.sampled_from([b"%PDF-1.7\n", b"", b"GIF89a", b"%PDF-" + b"\x00" * 50])
         )
     command = draw(st.sampled_from(CASE_COMMANDS))
+    if command[0] == "p2p":
+        files["case.denial.yaml"] = LEVEL_1.encode("utf-8")
     return Input(files, (command,), "case")
 
 
@@ -225,13 +234,19 @@ def policies(draw: st.DrawFn) -> Input:
         ("check", str(CASE), "--criteria", "{in}/criteria", "--policy", "fuzz-policy",
          "--format", "json"),
         ("criteria", "show", "fuzz-policy", "--criteria", "{in}/criteria"),
+        ("criteria", "questionnaire", "fuzz-policy", "--criteria", "{in}/criteria",
+         "-o", "{out}/q.json"),
+        ("export", "dtr", str(CASE), "--criteria", "{in}/criteria", "--policy", "fuzz-policy"),
     ]))  # fmt: skip
     return Input(files, (command,), "policy")
 
 
 @st.composite
 def denials(draw: st.DrawFn) -> Input:
-    files = {"denial.yaml": _yaml_input(draw, _load(DENIAL), "denial.yaml")}
+    base = _load(DENIAL)
+    if draw(st.booleans()):
+        base["appeal_level"] = 1  # a level with a peer-to-peer call
+    files = {"denial.yaml": _yaml_input(draw, base, "denial.yaml")}
     command = draw(st.sampled_from([
         ("deadline", str(CASE), "--denial", "{in}/denial.yaml", "--as-of", "2027-01-20",
          "--format", "json"),
@@ -239,6 +254,8 @@ def denials(draw: st.DrawFn) -> Input:
          "--draft", "--late", "--format", "html", "-o", "{out}/a.html"),
         ("log", "decision", "RA-2026-0147", "denied", "--denial", "{in}/denial.yaml",
          "--db", "{out}/log.sqlite3"),
+        ("p2p", str(CASE), "--denial", "{in}/denial.yaml", "--as-of", "2027-01-20", "--draft",
+         "--format", "html", "-o", "{out}/p2p.html"),
     ]))  # fmt: skip
     return Input(files, (command,), "denial")
 

@@ -60,7 +60,9 @@ class Run:
 
 def cli(*argv: str | Path, cwd: Path | None = None, bound: float = BOUND_S) -> Run:
     """``pa-docs argv`` in this process: exit code, standard output and error, time taken."""
-    out, err = io.StringIO(), io.StringIO()
+    # standard output as a terminal's: text over bytes (JSON exports write to its ``buffer``)
+    raw = io.BytesIO()
+    out, err = io.TextIOWrapper(raw, encoding="utf-8", write_through=True), io.StringIO()
     old = Path.cwd()
     start = time.perf_counter()
     try:
@@ -74,7 +76,9 @@ def cli(*argv: str | Path, cwd: Path | None = None, bound: float = BOUND_S) -> R
             code = main([str(a) for a in argv])
     finally:
         os.chdir(old)
-    return Run(code, out.getvalue(), err.getvalue(), time.perf_counter() - start)
+    out.flush()
+    text = raw.getvalue().decode("utf-8", "backslashreplace")
+    return Run(code, text, err.getvalue(), time.perf_counter() - start)
 
 
 def assert_input_error(run: Run, *words: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 import yaml
 
 from ..conftest import ROOT
-from .support import cli
+from .support import assert_input_error, cli
 
 EXAMPLE = ROOT / "examples" / "ra-infliximab-aetna.yaml"
 DENIAL = ROOT / "examples" / "ra-infliximab-aetna.denial.yaml"
@@ -71,3 +72,54 @@ def test_a_lab_whose_test_is_still_to_fill_is_left_out_of_a_draft(tmp_path: Path
     case = _case(tmp_path, labs=data["labs"])
     run = cli("packet", case, "--draft", "--format", fmt, "-o", tmp_path / f"p.{fmt}")
     assert run.code == 0, run.err
+
+
+BUNDLE = ROOT / "tests" / "fhir_fixtures" / "ra_bundle.json"
+
+
+def _bundle_with(tmp_path: Path, change: Any) -> Path:
+    data = json.loads(BUNDLE.read_text(encoding="utf-8"))
+    by_id = {e["resource"].get("id"): e["resource"] for e in data["entry"]}
+    change(data, by_id)
+    p = tmp_path / "bundle.json"
+    p.write_text(json.dumps(data), encoding="utf-8")
+    return p
+
+
+def _contained_patient(data: Any, by_id: dict[str, Any]) -> None:
+    by_id["mr-ifx"]["contained"] = [{"resourceType": "Patient", "id": "med-ifx"}]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        # a reference that names a resource of another type than the element expects
+        lambda d, r: r["mr-ifx"].update(medicationReference={"reference": "urn:uuid:p-ra-1"}),
+        _contained_patient,
+        lambda d, r: r["role-1"].update(practitioner={"reference": "urn:uuid:p-ra-1"}),
+        lambda d, r: r["role-1"].update(organization={"reference": "urn:uuid:c-ra"}),
+        # a name part that is null (a FHIR list may hold null beside an extension)
+        lambda d, r: r["pr-1"]["name"][0].update(suffix=[None, "MD"]),
+        lambda d, r: r["p-ra-1"]["name"][0].update(suffix=[None]),
+    ],
+    ids=[
+        "med->patient",
+        "contained-patient",
+        "role->patient",
+        "role-org->condition",
+        "null-suffix",
+        "only-null-suffix",
+    ],
+)
+def test_odd_but_valid_chart_links_import_without_a_crash(tmp_path: Path, change: Any) -> None:
+    run = cli("import-fhir", _bundle_with(tmp_path, change), "--request-date", "2026-11-02",
+              "--item", "infliximab", "-o", tmp_path / "case.yaml")  # fmt: skip
+    assert run.code == 0, run.err
+    assert "Traceback" not in run.err and (tmp_path / "case.yaml").is_file()
+
+
+def test_a_bundle_whose_entry_is_not_a_list_is_exit_2(tmp_path: Path) -> None:
+    bundle = _bundle_with(tmp_path, lambda d, r: d.update(entry=10**29))
+    run = cli("import-fhir", bundle, "--request-date", "2026-11-02", "-o", tmp_path / "c.yaml")
+    assert_input_error(run, "bundle.json", "entry", "must be a list")
+    assert not (tmp_path / "c.yaml").exists()

@@ -98,6 +98,36 @@ def test_default_names_stay_in_the_working_folder(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["RA-2026-0147-letter.html"]
 
 
+@pytest.mark.parametrize(
+    ("name", "plant"),
+    [(".pa-docs-batch.json", "fifo"), (".pa-docs-batch.json", "/dev/zero"),
+     ("summary.csv", "fifo"), ("summary.csv", "/dev/zero")],
+)  # fmt: skip
+def test_batch_files_in_the_output_folder_must_be_regular(
+    tmp_path: Path, name: str, plant: str
+) -> None:
+    """A FIFO (read: blocks forever) or a link to /dev/zero (read: never ends) planted as the
+    batch's manifest or summary is refused before any case runs."""
+    out = tmp_path / "out"
+    out.mkdir()
+    if plant == "fifo":
+        os.mkfifo(out / name)
+    else:
+        (out / name).symlink_to(plant)
+    run = cli("batch", EXAMPLE, "-j", "1", "--format", "html", "-o", out, bound=10)
+    assert_input_error(run, name)
+    assert sorted(p.name for p in out.iterdir()) == [name]  # no document, no summary
+
+
+def test_a_damaged_batch_manifest_only_means_documents_are_made_again(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".pa-docs-batch.json").write_text('{"documents": ' + "[" * 100_000)
+    run = cli("batch", EXAMPLE, "-j", "1", "--format", "html", "-o", out)
+    assert run.code == 0, run.err
+    assert (out / "RA-2026-0147-packet.html").is_file()
+
+
 # -- modes and atomic writes ------------------------------------------------------------------
 
 

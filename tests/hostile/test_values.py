@@ -8,6 +8,7 @@ import copy
 import datetime as dt
 import io
 import math
+import shutil
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -249,4 +250,21 @@ def test_a_logo_that_is_not_an_image_is_refused_when_the_profile_loads(tmp_path:
     out = tmp_path / "l.docx"
     run = cli("letter", attack("base.yaml"), "--profile", profile, "--format", "docx", "-o", out)
     assert_input_error(run, "profile.yaml:2", "logo", "not a PNG or JPEG")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("key", ["logo", "reference_docx"])
+def test_a_profile_asset_that_links_out_of_its_folder_is_refused(tmp_path: Path, key: str) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    real = ROOT / "examples" / "assets" / ("logo.png" if key == "logo" else "reference.docx")
+    shutil.copy(real, outside / real.name)
+    folder = tmp_path / "practice"
+    folder.mkdir()
+    (folder / real.name).symlink_to(outside / real.name)
+    (folder / "profile.yaml").write_text(f"practice: Clinic\n{key}: {real.name}\n")
+    out = tmp_path / "l.docx"
+    run = cli("letter", EXAMPLE, "--profile", folder / "profile.yaml", "--format", "docx",
+              "-o", out)  # fmt: skip
+    assert_input_error(run, "profile.yaml:2", key, "inside the profile's folder")
     assert not out.exists()
