@@ -110,7 +110,7 @@ def test_values_are_typed_by_the_case_model(path: str, text: str, value: object)
 @pytest.mark.parametrize(
     ("path", "text", "message"),
     [
-        ("labs[0].date", "2026-02-30", "expected a date"),
+        ("labs[0].date", "2026-02-30", "is not a date"),
         ("labs[0].value", "high", "expected a number"),
         ("labs[0].value", "nan", "expected a number"),
         ("scores[0].period_days", "2.5", "whole number"),

@@ -78,6 +78,10 @@ def test_a_packet_for_a_case_with_gaps_is_refused_unless_draft(ana: httpx.Client
     assert "tb-screening" in refused.text and "draft=1" in refused.text
     draft = ana.get("/cases/RA-GAP-1/document.pdf?kind=packet&draft=1")
     assert draft.status_code == 200 and "DRAFT" in pdf_text(draft.content)
+    download = ana.get("/cases/RA-GAP-1/document.pdf?kind=packet")
+    assert download.status_code == 409  # said in the workbench's words, not the CLI's or Python's
+    assert "or pass the draft option for a marked draft" in download.text
+    assert "--draft" not in download.text and "draft=True" not in download.text
 
 
 def test_owner_before_and_after_submission(

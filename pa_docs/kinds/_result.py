@@ -89,6 +89,22 @@ class Message:
         walk(self)
         return out
 
+    def messages(self) -> list[Message]:
+        """This message and every message in its parameters, depth first."""
+        out: list[Message] = []
+
+        def walk(value: object) -> None:
+            if isinstance(value, Message):
+                out.append(value)
+                for v in value.params.values():
+                    walk(v)
+            elif isinstance(value, list | tuple):
+                for v in value:
+                    walk(v)
+
+        walk(self)
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         """The message as JSON: its code, and its parameters (evidence as refs)."""
         return {"code": self.code, "params": {k: _plain(v) for k, v in self.params.items()}}
@@ -188,6 +204,13 @@ class Result:
     label: str | None = None
     kind: str | None = None
     parts: list[Result] = dataclasses.field(default_factory=list)
+
+    def codes(self) -> set[str]:
+        """Every message code in the result (its reason's and action's, the messages they hold,
+        its parts'): what a caller asks of a result instead of reading its words."""
+        own = [self.reason, *([self.action] if self.action else [])]
+        found = {m.code for top in own for m in top.messages()}
+        return found.union(*(p.codes() for p in self.parts))
 
 
 def _evidence(parts: list[Result]) -> list[Evidence]:

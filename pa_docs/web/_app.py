@@ -29,6 +29,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .._dates import parse_date
 from ..check import CheckResult, check_case
 from ..errors import InputError, NotReadyError, PaDocsError, Problem
 from ..log import CaseLog, CaseState, Event
@@ -551,14 +552,25 @@ def case_add(ctx: Ctx, case_id: str) -> Response:
 # -- the case log -------------------------------------------------------------------------------
 
 
+# how the workbench names the parameters a library error speaks of (pa_docs.errors.Hint)
+NAMES = {
+    "draft": "the draft option",
+    "policy_id": "a policy (request.policy in the case)",
+    "as_of": "the letter date",
+    "late": "the file-late option",
+}
+
+
+def _say(e: PaDocsError) -> str:
+    """A library error in the workbench's words."""
+    return e.say(NAMES)
+
+
 def _date(ctx: Ctx, name: str, default: dt.date | None = None) -> dt.date | None:
     text = ctx.field(name).strip()
     if not text:
         return default
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"expected a date (YYYY-MM-DD), got {text!r}", field=name) from None
+    return parse_date(text, name)
 
 
 def _denial_path(ctx: Ctx, case_id: str, name: str) -> Path | None:
@@ -742,12 +754,7 @@ def _doc_request(ctx: Ctx, case_id: str, fmt: str) -> documents.Request:
     if fmt not in documents.FORMATS:
         raise _NotACase(404, "No such format.")
     as_of_text = q.get("as_of", "")
-    try:
-        as_of = dt.date.fromisoformat(as_of_text) if as_of_text else None
-    except ValueError:
-        raise InputError(
-            f"expected a date (YYYY-MM-DD), got {as_of_text!r}", field="as_of"
-        ) from None
+    as_of = parse_date(as_of_text, "as_of") if as_of_text else None
     return documents.Request(
         kind=kind,
         format=fmt,
@@ -803,7 +810,7 @@ def document_view(ctx: Ctx, case_id: str) -> Response:
             draft_qs=urlencode({**dict(q), "draft": "1"}),
         )
     except PaDocsError as e:
-        return wb.page("error.html", ctx, 400, title="Cannot make this document", message=str(e))
+        return wb.page("error.html", ctx, 400, title="Cannot make this document", message=_say(e))
     ctx.audit("view_document", case_id, kind=req.kind, draft=req.draft)
     query = {k: v for k, v in q.items()}
     query["v"] = edit.version_of(cf.raw)
@@ -833,9 +840,9 @@ def document_file(ctx: Ctx, case_id: str, fmt: str) -> Response:
     except edit.Conflict as c:
         return wb.page("error.html", ctx, 409, title="Changed", message=str(c))
     except NotReadyError as e:
-        return wb.page("error.html", ctx, 409, title="Not ready", message=str(e))
+        return wb.page("error.html", ctx, 409, title="Not ready", message=_say(e))
     except PaDocsError as e:
-        return wb.page("error.html", ctx, 400, title="Cannot make this document", message=str(e))
+        return wb.page("error.html", ctx, 400, title="Cannot make this document", message=_say(e))
     headers = {"Cache-Control": "no-store"}
     if fmt == "html":
         # the library's self-contained page, in a sandboxed frame of the preview

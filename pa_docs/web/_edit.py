@@ -30,6 +30,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
+from .._dates import parse_date
 from ..case import Case
 from ..errors import InputError, Problem
 from ..render import write_atomic
@@ -126,10 +127,7 @@ def convert(path: Path_, text: str) -> Any:
     value = text.strip()
     where = path_text(path)
     if t is dt.date:
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise InputError(f"expected a date (YYYY-MM-DD), got {value!r}", field=where) from None
+        return parse_date(value, where)
     if t is bool:
         if value.lower() in {"yes", "true"}:
             return True
