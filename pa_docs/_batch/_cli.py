@@ -114,7 +114,11 @@ def batch_command(
 
     def on_row(row: Row) -> None:
         if progress is not None:
-            progress.update(task[0], advance=1, description=row.case)
+            from rich.markup import escape
+
+            from .._console import printable
+
+            progress.update(task[0], advance=1, description=escape(printable(row.case)))
             progress.refresh()
 
     previous = signal.signal(signal.SIGTERM, _interrupt)

@@ -83,13 +83,14 @@ class Worker:
 
     def _fingerprint(self) -> str:
         """What a document's bytes depend on beyond its inputs hash: the format, the templates
-        (shipped and the user's), the profile's logo and reference DOCX, the renderers' versions."""
+        (the files of the shipped and the user's folders, where templates and the stylesheet
+        are looked up), the profile's logo and reference DOCX, the renderers' versions."""
         from ..documents._templates import template_dirs
 
         h = hashlib.sha256(f"{self.options.format}\0{_versions()}".encode())
         for d in template_dirs(self.options.templates):
-            for f in sorted(p for p in d.rglob("*") if p.is_file()):
-                h.update(f"\0{f.relative_to(d)}\0".encode())
+            for f in sorted(p for p in d.iterdir() if p.is_file()):
+                h.update(f"\0{f.name}\0".encode())
                 h.update(f.read_bytes())
         if self.profile is not None:
             for name in (self.profile.logo, self.profile.reference_docx):

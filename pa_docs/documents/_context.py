@@ -257,6 +257,8 @@ def template_context(
             "url": policy.url,
             "source_note": policy.source_note,
             "cite": f"{policy.number}" if policy.number else policy.title,
+            # the number and title together; the title alone when the payer gives no number
+            "named": f"{policy.number}, {policy.title}" if policy.number else policy.title,
         },
         "verdicts": verdicts(case, result),
         "gaps": [

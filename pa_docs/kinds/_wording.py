@@ -52,6 +52,7 @@ WORDS: dict[str, str] = {
     "drug.no_potency": "{drug} ({ref}) has no potency class in the table for its strength and form",
     "drug.weaker": "{what} is potency class {potency}, weaker than class {limit}",
     "drug.route": "{drug} ({ref}) counts only when taken {routes:or}; route recorded: {route}",
+    "drug.not_intensity": "{drug} ({ref}) is not {level}-intensity at {dose}",
 }
 
 
