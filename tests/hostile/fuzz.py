@@ -237,6 +237,8 @@ def policies(draw: st.DrawFn) -> Input:
         ("criteria", "questionnaire", "fuzz-policy", "--criteria", "{in}/criteria",
          "-o", "{out}/q.json"),
         ("export", "dtr", str(CASE), "--criteria", "{in}/criteria", "--policy", "fuzz-policy"),
+        ("criteria", "diff", str(POLICY), "{in}/criteria/fuzz-policy.yaml"),
+        ("criteria", "test", "{in}/criteria"),
     ]))  # fmt: skip
     return Input(files, (command,), "policy")
 
