@@ -332,6 +332,14 @@ def test_only_a_new_drug_says_why_it_follows_and_a_visit_lists_no_treatments() -
     assert "Why Praluent follows." in text  # a new drug after the statin still says why
 
 
+def test_a_device_takes_its_article() -> None:
+    text = text_of(build("letter", ROOT / "examples" / "insulin-pump-medicare.yaml"))
+    assert "I am prescribing an Omnipod 5 (external insulin infusion pump)." in text
+    assert "a Omnipod" not in text
+    text = text_of(build("letter", ROOT / "examples" / "cgm-medicare.yaml"))
+    assert "I am prescribing a FreeStyle Libre 3" in text
+
+
 def test_a_policy_without_a_number_is_named_once() -> None:
     title = "Aimovig (erenumab) — migraine prevention"
     for kind in ("letter", "packet"):

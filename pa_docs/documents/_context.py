@@ -229,6 +229,8 @@ def template_context(
             "item": req.item,
             "product": req.product,
             "name": f"{req.product} ({item_name})" if req.product else item_name,
+            # the indefinite article before the name, by its first letter ("an Omnipod 5")
+            "article": "an" if (req.product or item_name)[:1].lower() in "aeiou" else "a",
             "codes": ", ".join(req.codes),
             "dose": req.dose,
             "frequency": req.frequency,
