@@ -258,6 +258,20 @@ def _render_options(o: DocumentOptions, *inputs: Path) -> Any:
     return load_profile(o.profile) if o.profile else None
 
 
+def _sources(o: DocumentOptions, prof: Any, case: Any, *more: Path) -> tuple[Path, ...]:
+    """Every file a document is made from, none of which ``-o`` may replace: the case and its
+    attachments, the practice profile and its logo and reference DOCX, the user's templates,
+    and ``more`` (the denial)."""
+    found = [o.case, *more, *(o.case.parent / a.path for a in case.attachment_list)]
+    if o.profile is not None:
+        found.append(o.profile)
+    if prof is not None:
+        found += [p for p in (prof.asset(prof.logo), prof.asset(prof.reference_docx)) if p]
+    if o.templates is not None:
+        found += [p for p in o.templates.rglob("*") if p.is_file()]
+    return tuple(found)
+
+
 def _document(kind: str, o: DocumentOptions, draft: bool) -> None:
     from .check import check_case
     from .documents import build_letter, build_packet
@@ -274,7 +288,7 @@ def _document(kind: str, o: DocumentOptions, draft: bool) -> None:
     else:
         doc = build_letter(c, pol, result, **common, signer=who, fax=o.fax)
     out = o.output or Path(f"{c.case_id}-{kind}.{o.format}")
-    target = write(doc, o.format, out, inputs=(o.case,))
+    target = write(doc, o.format, out, inputs=_sources(o, prof, c))
     say(f"wrote {target} ({'DRAFT, ' if draft else ''}policy {pol.id})")
 
 
@@ -375,7 +389,8 @@ def appeal(
         fax=o.fax,
     )  # fmt: skip
     name = f"{plan.case.case_id}-appeal-level{plan.level}.{o.format}"
-    target = write(doc, o.format, o.output or Path(name), inputs=(o.case, denial))
+    sources = _sources(o, prof, plan.case, denial)
+    target = write(doc, o.format, o.output or Path(name), inputs=sources)
     say(f"wrote {target}{' (DRAFT)' if draft else ''}")
 
 
@@ -404,7 +419,7 @@ def p2p(
         signer=_signer(o.signer), fax=o.fax,
     )  # fmt: skip
     out = o.output or Path(f"{plan.case.case_id}-p2p.{o.format}")
-    target = write(doc, o.format, out, inputs=(o.case, denial))
+    target = write(doc, o.format, out, inputs=_sources(o, prof, plan.case, denial))
     say(f"wrote {target}")
 
 

@@ -93,7 +93,7 @@ def test_examples_as_the_issue_asks(tmp_path: Path, capsys: pytest.CaptureFixtur
         rows = {r["file"]: r for r in csv.DictReader(fh)}
     for p in gaps:
         r = rows[str(p)]
-        assert (r["outcome"], r["status"], r["output"]) == ("refused", "gaps", "")
+        assert (r["outcome"], r["status"], r["output"]) == ("refused", status_of(p).value, "")
         assert r["gaps"]  # each gap with what to do
     for p in ready:
         assert rows[str(p)]["outcome"] == "written"

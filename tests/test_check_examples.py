@@ -61,6 +61,156 @@ OWN = {
     "osa-cpap-medicare": ("medicare-pap-osa", "initial", "ready", {}),
     "osa-cpap-medicare-continuation": ("medicare-pap-osa", "continuation", "ready", {}),
     "dupilumab-ad-prime": ("prime-dupilumab-ad", "initial", "ready", {}),
+    # issue #14: each new policy has a ready example and one with gaps (or not_met) per request
+    # type; the file's header says which gaps
+    "ad-tralokinumab-cigna-continuation": ("cigna-tralokinumab-ad", "continuation", "ready", {}),
+    "ad-tralokinumab-cigna-gaps": (
+        "cigna-tralokinumab-ad",
+        "initial",
+        "gaps",
+        {"extent": "missing", "step-topical-steroid": "missing"},
+    ),
+    "ad-tralokinumab-cigna": ("cigna-tralokinumab-ad", "initial", "ready", {}),
+    "ascvd-alirocumab-cigna-continuation": ("cigna-alirocumab-ascvd", "continuation", "ready", {}),
+    "ascvd-alirocumab-cigna-gaps": (
+        "cigna-alirocumab-ascvd",
+        "initial",
+        "gaps",
+        {"statin": "missing"},
+    ),
+    "ascvd-alirocumab-cigna": ("cigna-alirocumab-ascvd", "initial", "ready", {}),
+    "asthma-mepolizumab-bcbsnd-gaps": (
+        "bcbsnd-mepolizumab-asthma",
+        "initial",
+        "gaps",
+        {"uncontrolled": "missing", "eosinophils": "missing"},
+    ),
+    "asthma-mepolizumab-bcbsnd": ("bcbsnd-mepolizumab-asthma", "initial", "ready", {}),
+    "asthma-omalizumab-uhc-continuation": ("uhc-omalizumab-asthma", "continuation", "ready", {}),
+    "asthma-omalizumab-uhc-gaps": (
+        "uhc-omalizumab-asthma",
+        "initial",
+        "gaps",
+        {"ige": "missing"},
+    ),
+    "asthma-omalizumab-uhc": ("uhc-omalizumab-asthma", "initial", "ready", {}),
+    "cgm-medicare-continuation": ("medicare-cgm", "continuation", "ready", {}),
+    "cgm-medicare-gaps": (
+        "medicare-cgm",
+        "initial",
+        "gaps",
+        {"insulin-or-hypoglycemia": "missing", "visit": "missing"},
+    ),
+    "cgm-medicare": ("medicare-cgm", "initial", "ready", {}),
+    "crohns-risankizumab-bcbsnd-gaps": (
+        "bcbsnd-risankizumab-crohns",
+        "initial",
+        "gaps",
+        {"step-tnf": "missing"},
+    ),
+    "crohns-risankizumab-bcbsnd": ("bcbsnd-risankizumab-crohns", "initial", "ready", {}),
+    "insulin-pump-medicare-gaps": (
+        "medicare-insulin-pump",
+        "initial",
+        "gaps",
+        {"insulinopenia": "missing"},
+    ),
+    "insulin-pump-medicare": ("medicare-insulin-pump", "initial", "ready", {}),
+    "lumbar-mri-aetna-gaps": (
+        "aetna-spine-mri",
+        "initial",
+        "gaps",
+        {"indication": "missing"},
+    ),
+    "lumbar-mri-aetna": ("aetna-spine-mri", "initial", "ready", {}),
+    "migraine-erenumab-uhc-continuation": ("uhc-erenumab-migraine", "continuation", "ready", {}),
+    "migraine-erenumab-uhc-gaps": (
+        "uhc-erenumab-migraine",
+        "initial",
+        "gaps",
+        {"frequency": "missing", "step-preventives": "missing"},
+    ),
+    "migraine-erenumab-uhc": ("uhc-erenumab-migraine", "initial", "ready", {}),
+    "obesity-semaglutide-cigna-continuation": ("cigna-wegovy-weight", "continuation", "ready", {}),
+    "obesity-semaglutide-cigna-gaps": (
+        "cigna-wegovy-weight",
+        "initial",
+        "gaps",
+        {"lifestyle-trial": "missing", "lifestyle-concomitant": "missing"},
+    ),
+    "obesity-semaglutide-cigna": ("cigna-wegovy-weight", "initial", "ready", {}),
+    "obesity-semaglutide-humana-not-met": (
+        "humana-glp1-t2d",
+        "initial",
+        "not_met",
+        {"indication": "not_met"},
+    ),
+    "psa-adalimumab-uhc-gaps": (
+        "uhc-adalimumab-ra-psa",
+        "initial",
+        "gaps",
+        {"step-therapy": "missing", "prescriber": "missing"},
+    ),
+    "psoriasis-guselkumab-wha-continuation": (
+        "wha-guselkumab-psoriasis",
+        "continuation",
+        "ready",
+        {},
+    ),
+    "psoriasis-guselkumab-wha-gaps": (
+        "wha-guselkumab-psoriasis",
+        "initial",
+        "gaps",
+        {"extent": "missing"},
+    ),
+    "psoriasis-guselkumab-wha": ("wha-guselkumab-psoriasis", "initial", "ready", {}),
+    "ra-adalimumab-uhc-continuation": ("uhc-adalimumab-ra-psa", "continuation", "ready", {}),
+    "ra-adalimumab-uhc": ("uhc-adalimumab-ra-psa", "initial", "ready", {}),
+    "ra-upadacitinib-cigna-continuation": ("cigna-upadacitinib-ra", "continuation", "ready", {}),
+    "ra-upadacitinib-cigna-gaps": (
+        "cigna-upadacitinib-ra",
+        "initial",
+        "gaps",
+        {"step-tnf": "missing"},
+    ),
+    "ra-upadacitinib-cigna": ("cigna-upadacitinib-ra", "initial", "ready", {}),
+    "t2d-semaglutide-wha": ("wha-glp1-t2d", "initial", "ready", {}),
+    "t2d-tirzepatide-humana": ("humana-glp1-t2d", "initial", "ready", {}),
+    "t2d-tirzepatide-wha-gaps": (
+        "wha-glp1-t2d",
+        "initial",
+        "gaps",
+        {"diagnosis": "missing"},
+    ),
+    "uc-tofacitinib-medmutual-continuation": (
+        "medmutual-tofacitinib-uc",
+        "continuation",
+        "ready",
+        {},
+    ),
+    "uc-tofacitinib-medmutual-gaps": (
+        "medmutual-tofacitinib-uc",
+        "initial",
+        "gaps",
+        {"step-tnf": "missing", "prescriber": "missing"},
+    ),
+    "uc-tofacitinib-medmutual": ("medmutual-tofacitinib-uc", "initial", "ready", {}),
+}
+
+_SEED = {
+    "ra-infliximab-aetna",
+    "ra-infliximab-aetna-tb-positive",
+    "psoriasis-adalimumab-cigna",
+    "psoriasis-adalimumab-cigna-continuation",
+    "psoriasis-secukinumab-bcbsms",
+    "psoriasis-ustekinumab-bcbsms-bsa6",
+    "crohns-infliximab-bcbsnd",
+    "crohns-vedolizumab-uhc",
+    "oxygen-concentrator-medicare",
+    "oxygen-concentrator-medicare-supplier",
+    "osa-cpap-medicare",
+    "osa-cpap-medicare-continuation",
+    "dupilumab-ad-prime",
 }
 
 # ../shared/examples/README.md
@@ -93,21 +243,24 @@ def _assert_expected(
     assert {c["id"]: c["status"] for c in criteria if c["status"] != "met"} == gaps
 
 
-def test_every_shipped_policy_and_request_type_has_an_example() -> None:
+def test_every_shipped_policy_and_request_type_has_an_example(
+    policies: dict[str, Policy],
+) -> None:
     covered = {(p, t) for p, t, _, _ in OWN.values()}
-    assert covered == {
-        ("aetna-infliximab-ra", "initial"),
-        ("bcbsms-biologics-psoriasis", "initial"),
-        ("bcbsnd-infliximab-crohns", "initial"),
-        ("cigna-adalimumab-psoriasis", "initial"),
-        ("cigna-adalimumab-psoriasis", "continuation"),
-        ("medicare-oxygen", "initial"),
-        ("medicare-pap-osa", "initial"),
-        ("medicare-pap-osa", "continuation"),
-        ("prime-dupilumab-ad", "initial"),
-        ("uhc-vedolizumab-crohns", "initial"),
-    }
+    assert covered == {(p.id, t) for p in policies.values() for t in p.request_types}
     assert {p.stem for p in case_files(EXAMPLES)} == set(OWN)
+
+
+def test_every_new_policy_has_an_example_with_gaps() -> None:
+    """Issue #14: beside a ready example, one whose header names each gap ("visit missing")."""
+    new = {p for name, (p, _, _, _) in OWN.items() if name not in _SEED}
+    with_gaps = {p for p, _, status, gaps in OWN.values() if status != "ready" and gaps}
+    assert new <= with_gaps
+    for name, (_, _, status, gaps) in OWN.items():
+        if status != "ready" and name not in _SEED:
+            header = (EXAMPLES / f"{name}.yaml").read_text(encoding="utf-8").split("\ncase_id")[0]
+            for criterion, verdict in gaps.items():
+                assert f"{criterion} {verdict}" in header, (name, criterion)
 
 
 @pytest.mark.parametrize("name", sorted(OWN))

@@ -216,7 +216,7 @@ def test_bad_format_option(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_criteria_validate_shipped(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["criteria", "validate"]) == 0
-    assert "8 policies valid" in capsys.readouterr().out
+    assert "24 policies valid" in capsys.readouterr().out
 
 
 def test_criteria_list_and_show(capsys: pytest.CaptureFixture[str]) -> None:

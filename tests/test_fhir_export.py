@@ -349,6 +349,33 @@ def test_answer_types_follow_the_rule() -> None:
     assert types["initial.diagnosis.evidence"] == "reference"
 
 
+@pytest.mark.parametrize("policy_id", sorted(pa_docs.load_policies()))
+def test_every_shipped_policy_is_a_valid_questionnaire(policy_id: str) -> None:
+    from fhir.resources.R4B import get_fhir_model_class
+
+    q = questionnaire(pa_docs.load_policies()[policy_id])
+    get_fhir_model_class("Questionnaire").model_validate(q)
+
+
+def _answers(qr: dict[str, Any], link: str) -> list[Any]:
+    (item,) = [i for i in _walk(qr["item"]) if i["linkId"] == link]
+    return [next(v for k, v in a.items() if k.startswith("value")) for a in item["answer"]]
+
+
+def test_event_counts_and_percent_changes_are_answered_from_their_evidence() -> None:
+    case, policy, result = _checked("asthma-mepolizumab-bcbsnd")
+    qr = dtr_response(case, policy, result)
+    # two exacerbations treated with systemic corticosteroids: the date of each
+    assert _answers(qr, "initial.uncontrolled.1.value") == ["2026-02-03", "2026-07-22"]
+    case, policy, result = _checked("obesity-semaglutide-cigna-continuation")
+    qr = dtr_response(case, policy, result)
+    # weight loss from the baseline before the first GLP-1: the current weight, then the baseline
+    assert _answers(qr, "continuation.weight-loss.value") == [
+        {"value": 96.1, "unit": "kg"},
+        {"value": 104, "unit": "kg"},
+    ]
+
+
 def test_a_checked_case_as_a_dtr_response(snapshot_json: SnapshotAssertion) -> None:
     case, policy, result = _checked("osa-cpap-medicare")
     qr = dtr_response(case, policy, result)

@@ -318,6 +318,36 @@ def test_a_medicare_dme_letter_speaks_to_the_dme_mac() -> None:
     assert "Qualifying test report" in heads
 
 
+def test_only_a_new_drug_says_why_it_follows_and_a_visit_lists_no_treatments() -> None:
+    text = text_of(build("letter", ROOT / "examples" / "cgm-medicare.yaml"))
+    assert "Why FreeStyle Libre 3 follows" not in text  # a CGM is not the next drug class
+    assert "is a device." not in text
+    visit = text.split("\n3. Within six (6) months")[1].split("Treatment plan")[0]
+    assert "Office visit on 2026-10-15" in visit
+    assert "metformin" not in visit and "insulin glargine" not in visit  # not the visit's evidence
+    for name in ("lumbar-mri-aetna", "ascvd-alirocumab-cigna-continuation"):
+        text = text_of(build("letter", ROOT / "examples" / f"{name}.yaml"))
+        assert not re.search(r"^Why .* follows", text, re.MULTILINE), name  # procedure; renewal
+    text = text_of(build("letter", ROOT / "examples" / "ascvd-alirocumab-cigna.yaml"))
+    assert "Why Praluent follows." in text  # a new drug after the statin still says why
+
+
+def test_a_device_takes_its_article() -> None:
+    text = text_of(build("letter", ROOT / "examples" / "insulin-pump-medicare.yaml"))
+    assert "I am prescribing an Omnipod 5 (external insulin infusion pump)." in text
+    assert "a Omnipod" not in text
+    text = text_of(build("letter", ROOT / "examples" / "cgm-medicare.yaml"))
+    assert "I am prescribing a FreeStyle Libre 3" in text
+
+
+def test_a_policy_without_a_number_is_named_once() -> None:
+    title = "Aimovig (erenumab) — migraine prevention"
+    for kind in ("letter", "packet"):
+        text = text_of(build(kind, ROOT / "examples" / "migraine-erenumab-uhc.yaml"))
+        assert "UnitedHealthcare policy Aimovig (erenumab) — migraine prevention," in text
+        assert f"{title}, {title}" not in text and f"{title} — {title}" not in text, kind
+
+
 # --- layout ---
 
 

@@ -41,6 +41,16 @@ def test_every_shipped_policy_has_tests_for_each_verdict(report) -> None:  # typ
         ("medicare-pap-osa", "face-to-face"),  # an encounter before the test
         ("prime-dupilumab-ad", "severity"),  # or a difficult-to-treat area (a finding)
         ("uhc-vedolizumab-crohns", "step-conventional"),  # or corticosteroid dependence
+        # issue #14
+        ("aetna-spine-mri", "indication"),  # or a red flag (a finding)
+        ("bcbsnd-mepolizumab-asthma", "uncontrolled"),  # or exacerbations (events to find)
+        ("cigna-alirocumab-ascvd", "statin"),  # or statin rhabdomyolysis (a finding)
+        ("medicare-cgm", "insulin-or-hypoglycemia"),  # or hypoglycemic events (to find)
+        ("medicare-cgm", "visit"),  # a visit in the window
+        ("medicare-cgm", "six-month-visit"),  # a visit in the window
+        ("uhc-adalimumab-ra-psa", "step-therapy"),  # an ended adalimumab is a previous biologic
+        ("uhc-omalizumab-asthma", "uncontrolled"),  # or steroid bursts (events to find)
+        ("wha-guselkumab-psoriasis", "extent"),  # or a sensitive site (a finding)
     }
     for pid, criteria in report.coverage.items():
         for cid, seen in criteria.items():

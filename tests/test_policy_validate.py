@@ -62,7 +62,7 @@ def broken(tmp_path: Path) -> Path:
 def test_shipped_policies_are_valid() -> None:
     count, problems = validate_folder()
     assert problems == []
-    assert count == 8
+    assert count == 24
 
 
 def test_every_problem_with_its_file_and_line(broken: Path) -> None:
@@ -152,5 +152,60 @@ def test_policy_and_criterion_ids_are_stable(policies: dict[str, Policy]) -> Non
         "uhc-vedolizumab-crohns": (
             ["diagnosis", "disease-activity", "step-conventional", "dosing"],
             [],
+        ),
+        # issue #14
+        "aetna-spine-mri": (["indication"], []),
+        "bcbsnd-mepolizumab-asthma": (
+            ["age", "diagnosis", "controllers", "uncontrolled", "eosinophils", "no-other-biologic"],
+            [],
+        ),
+        "bcbsnd-risankizumab-crohns": (["label", "step-tnf"], []),
+        "cigna-alirocumab-ascvd": (["ascvd", "statin"], ["on-therapy", "response"]),
+        "cigna-tralokinumab-ad": (
+            ["diagnosis", "age", "extent", "step-topical-steroid", "prescriber"],
+            ["on-therapy", "response"],
+        ),
+        "cigna-upadacitinib-ra": (
+            ["diagnosis", "age", "step-tnf", "prescriber"],
+            ["on-therapy", "response"],
+        ),
+        "cigna-wegovy-weight": (
+            ["age", "lifestyle-trial", "bmi", "lifestyle-concomitant"],
+            ["age", "bmi", "weight-loss", "lifestyle-concomitant"],
+        ),
+        "humana-glp1-t2d": (["indication"], []),
+        "medicare-cgm": (
+            ["diabetes", "insulin-or-hypoglycemia", "visit"],
+            ["on-cgm", "six-month-visit"],
+        ),
+        "medicare-insulin-pump": (["criterion-a-or-b", "insulinopenia"], []),
+        "medmutual-tofacitinib-uc": (
+            ["diagnosis", "age", "step-tnf", "prescriber"],
+            ["on-therapy", "response"],
+        ),
+        "uhc-adalimumab-ra-psa": (
+            ["diagnosis", "step-therapy", "no-other-immunomodulator", "prescriber"],
+            ["response", "no-other-immunomodulator"],
+        ),
+        "uhc-erenumab-migraine": (
+            ["diagnosis", "frequency", "step-preventives", "no-other-cgrp"],
+            ["response", "no-other-cgrp"],
+        ),
+        "uhc-omalizumab-asthma": (
+            [
+                "diagnosis",
+                "uncontrolled",
+                "ige",
+                "allergen-test",
+                "controllers",
+                "no-other-biologic",
+                "prescriber",
+            ],
+            ["response", "controllers", "no-other-biologic"],
+        ),
+        "wha-glp1-t2d": (["diagnosis", "step-metformin"], []),
+        "wha-guselkumab-psoriasis": (
+            ["diagnosis", "extent", "step-topical", "prescriber"],
+            ["response"],
         ),
     }

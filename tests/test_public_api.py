@@ -138,3 +138,35 @@ def test_an_error_names_the_parameter_and_the_cli_its_option(tmp_path: Path) -> 
     assert bad.value.problems[0].param == "policy_id"
     assert str(bad.value).startswith("policy_id: unknown policy 'no-such-policy'")
     assert bad.value.say(FLAGS).startswith("--policy: unknown policy 'no-such-policy'")
+
+
+def _lazy_map(node: ast.AST) -> set[str]:
+    """The names of a ``_WHERE = {...}`` / ``_LAZY = {...}`` map (name -> module)."""
+    if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict)):
+        return set()
+    if not any(getattr(t, "id", "") in {"_WHERE", "_LAZY"} for t in node.targets):
+        return set()
+    return {ast.literal_eval(k) for k in node.value.keys if k is not None}
+
+
+def _lazy_packages() -> Iterator[tuple[str, set[str], set[str]]]:
+    """Each package that loads names on first use: its lazy names and those typed for users."""
+    for init in sorted((ROOT / "pa_docs").rglob("__init__.py")):
+        tree = ast.parse(init.read_text(encoding="utf-8"))
+        lazy: set[str] = set()
+        typed: set[str] = set()
+        for node in ast.walk(tree):
+            lazy |= _lazy_map(node)
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+                for sub in ast.walk(node):
+                    if isinstance(sub, ast.ImportFrom):
+                        typed |= {a.asname or a.name for a in sub.names}
+        if lazy:
+            yield str(init.parent.relative_to(ROOT)), lazy, typed
+
+
+def test_every_name_loaded_on_first_use_is_typed_for_a_checker() -> None:
+    packages = list(_lazy_packages())
+    assert len(packages) >= 4  # pa_docs, appeal, fhir, log, ...
+    for package, lazy, typed in packages:
+        assert lazy <= typed, (package, sorted(lazy - typed))

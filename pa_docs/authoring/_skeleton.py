@@ -22,7 +22,7 @@ number: TODO-0000                    # the payer's number as printed; delete if 
 version: null                        # the version read ("52"); null: documents print none
 effective: null                      # the date that version took effect (YYYY-MM-DD)
 url: https://example.org/TODO        # the payer's own page or document
-last_reviewed: {today}               # when you last compared this file with the payer's text
+last_reviewed: {today}            # when you last compared this file with the payer's text
 applies_to:
   items: [adalimumab]                # drugs or device keys (vocabulary names)
   diagnoses: ["L40.0"]               # ICD-10-CM patterns: L40.0, M05.*, I10-I16

@@ -304,7 +304,11 @@ def summary(case: Case) -> dict[str, Any]:
         "history": history,
         "classes_tried": [h["class"] for h in tried],
         "classes_failed": [h["class"] for h in tried if h["failed"]],
-        "request_class": class_names(req.item) if item else None,
+        # "why it follows" is said of a new drug only: a device or procedure follows no drug
+        # class, and a continuation follows the drug itself
+        "request_class": (
+            class_names(req.item) if item and req.kind == "drug" and req.type == "initial" else None
+        ),
         "guidelines": guidelines(case),
         "monitoring": monitoring(case),
         "dose": dose(case),

@@ -229,6 +229,8 @@ def template_context(
             "item": req.item,
             "product": req.product,
             "name": f"{req.product} ({item_name})" if req.product else item_name,
+            # the indefinite article before the name, by its first letter ("an Omnipod 5")
+            "article": "an" if (req.product or item_name)[:1].lower() in "aeiou" else "a",
             "codes": ", ".join(req.codes),
             "dose": req.dose,
             "frequency": req.frequency,
@@ -257,6 +259,8 @@ def template_context(
             "url": policy.url,
             "source_note": policy.source_note,
             "cite": f"{policy.number}" if policy.number else policy.title,
+            # the number and title together; the title alone when the payer gives no number
+            "named": f"{policy.number}, {policy.title}" if policy.number else policy.title,
         },
         "verdicts": verdicts(case, result),
         "gaps": [

@@ -156,7 +156,7 @@ def relevant(
             i, e = max(visits, key=lambda p: p[1].date)
             picked.append(("encounters", e, f"encounters[{i}]"))
     therapy = kind == "step_therapy" or (
-        kind not in ("lab", "concurrent_therapy", "dosing") and THERAPY.search(text)
+        kind not in ("lab", "concurrent_therapy", "dosing", "encounter") and THERAPY.search(text)
     )
     if therapy:
         named = [(i, t) for i, t in enumerate(case.treatments) if _named(t, text)]

@@ -12,6 +12,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the names below, typed for users; at run time they load on first use
+    from ._export import dtr_response, pas_bundle, questionnaire, to_json
     from ._import import ImportResult, ToFill, import_resources, import_source
     from ._util import FILL
     from ._write import render_case, write_case

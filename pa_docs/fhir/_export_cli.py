@@ -86,7 +86,8 @@ def pas_command(
     c, pol, result = _checked(case, policy, criteria, strict)
     bundle = pas_bundle(c, pol, result, draft=draft, case_path=case)
     n = len(bundle["entry"])
-    _emit(to_json(bundle), output, (case,), f"PAS request bundle, {n} resources, policy {pol.id}")
+    sources = (case, *(case.parent / a.path for a in c.attachment_list))  # never replaced by -o
+    _emit(to_json(bundle), output, sources, f"PAS request bundle, {n} resources, policy {pol.id}")
 
 
 @export_app.command("dtr")

@@ -60,7 +60,7 @@ def _values(rule: RuleBase, result: Result, case: Case, ids: Ids) -> list[dict[s
             out.append({"valueInteger": case.age_on(case.request_date)})
         elif rule.kind == "prescriber" and item.specialty:
             out.append({"valueString": item.specialty})
-        elif rule.kind == "lab" and ev.section == "labs":
+        elif rule.kind in ("lab", "percent_change") and ev.section == "labs":
             if kind == "quantity" and item.value is not None:
                 q: dict[str, Any] = {"value": number(item.value)}
                 if item.unit:
@@ -78,7 +78,10 @@ def _values(rule: RuleBase, result: Result, case: Case, ids: Ids) -> list[dict[s
             words = ", ".join(x for x in (item.dose, item.frequency) if x)
             if words:
                 out.append({"valueString": words})
-        elif rule.kind in ("encounter", "finding") and ev.section in ("encounters", "findings"):
+        elif rule.kind in ("encounter", "finding", "event_count") and ev.section in (
+            "encounters",
+            "findings",
+        ):
             out.append({"valueDate": item.date.isoformat()})
     if rule.kind == "concurrent_therapy" and r.mode == "excluded":
         if result.status is Status.met:

@@ -91,6 +91,11 @@ def ask(rule: RuleBase) -> Ask:
         return Ask("date", f"{_names(r.types, v.encounter_types)}: date", repeats=True)
     if kind == "finding":
         return Ask("date", f"{_names([r.name], v.findings)}: documented on", repeats=True)
+    if kind == "event_count":
+        return Ask("date", f"{_names(r.events, v.findings)}: date of each event", repeats=True)
+    if kind == "percent_change":
+        test = _names([r.test], v.tests, "short")
+        return Ask("quantity", f"{test}: current value and its baseline", repeats=True)
     raise ValueError(f"no question for a rule of kind {kind!r}")  # pragma: no cover
 
 

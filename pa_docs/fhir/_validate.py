@@ -138,6 +138,11 @@ def _validate_one(cls: Any, data: dict[str, Any]) -> tuple[Any, list[str], str]:
             if len(applied) < len(errors):
                 return None, fixes, _reason(errors)
             fixes.extend(applied)
+        except (KeyError, TypeError, ValueError) as err:  # fhir.resources' own: an unknown type
+            if isinstance(err, KeyError):  # fhir.resources' key: R4.<resourceType>Type
+                kind = str(err.args[0] if err.args else "").removeprefix("R4.").removesuffix("Type")
+                return None, fixes, f"a resource inside it has an unknown resourceType {kind!r}"
+            return None, fixes, f"not a valid resource: {err}"
     return None, fixes, "still invalid after repairs"
 
 

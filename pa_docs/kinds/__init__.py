@@ -44,6 +44,8 @@ KIND_MODULES = (
     "dosing",
     "encounter",
     "finding",
+    "event_count",
+    "percent_change",
     "all_of",
     "any_of",
 )

@@ -150,6 +150,9 @@ class DrugMatch(Model):
     the others."""
     max_potency_class: int | None = Field(default=None, ge=1, le=7)
     """Topical corticosteroids: only this potency class or stronger (1 is the strongest)."""
+    intensity: Literal["high"] | None = None
+    """Statins: only this intensity, from the daily dose (the vocabulary's ``statin_intensity``:
+    the doses a payer's text defines as high-intensity)."""
 
     @model_validator(mode="after")
     def _known(self) -> DrugMatch:
@@ -171,6 +174,10 @@ class DrugMatch(Model):
                         f"{name!r} is not in the class {self.drug_class!r} of the vocabulary "
                         f"(its classes: {', '.join(d.all_classes)})"
                     )
+        if self.intensity is not None:
+            one = v.drug(self.drug) if self.drug not in (None, "requested") else None
+            if self.drug_class != "statin" and (one is None or "statin" not in one.all_classes):
+                raise ValueError("`intensity` applies to a statin or the class `statin`")
         return self
 
     def label(self, requested: str = "the requested drug") -> str:
@@ -185,6 +192,8 @@ class DrugMatch(Model):
             name = f"{name} other than {' or '.join(others)}"
         if self.max_potency_class:
             name = f"{name} (potency class {self.max_potency_class} or stronger)"
+        if self.intensity:
+            name = f"{self.intensity}-intensity {name}"
         if self.examples:
             name = f"{name} (such as {', '.join(self.examples[:3])})"
         return name

@@ -153,6 +153,13 @@ class Context:
                 if potency > m.max_potency_class:
                     what = " ".join(x for x in (th.name, th.t.strength, th.t.form) if x)
                     return msg("drug.weaker", what=what, potency=potency, limit=m.max_potency_class)
+        if m.intensity is not None:
+            level = v.intensity(th.drug, th.t.dose, th.t.strength)
+            if level != m.intensity:
+                dose = th.t.dose or th.t.strength or "an unrecorded dose"
+                return msg(
+                    "drug.not_intensity", drug=th.name, ref=th.ref, level=m.intensity, dose=dose
+                )
         if m.topical is not None and th.topical != m.topical:
             form = " ".join(x for x in (th.t.route, th.t.form) if x) or "no route or form"
             code = "drug.only_topical" if m.topical else "drug.only_not_topical"

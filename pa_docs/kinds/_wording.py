@@ -12,7 +12,8 @@ evidence, and the parts of a composition. ``Wording`` turns them into English:
   ``{items:and}``, ``{items:semi}`` ("a; b"), ``{items:comma}``, ``{items:join}`` (run
   together); ``{keys:tests}`` (test names joined by "or"),
   ``{key:test}``, ``{key:instrument}``, ``{key:finding}``, ``{key:finding_lower}``,
-  ``{keys:encounters}``, ``{key:encounter_type}``; ``{e:note_paren}`` (" (the item's note)"),
+  ``{keys:encounters}`` (``{keys:a_encounters}`` with its article), ``{key:encounter_type}``;
+  ``{e:note_paren}`` (" (the item's note)"),
   ``{e:note_colon}``; ``{x:lower}``, ``{x:g}``;
 - a composition says what its deciding parts say, each under its label, and says a sentence only
   once in a verdict (the same resting result judged for Group I and Group II).
@@ -52,6 +53,7 @@ WORDS: dict[str, str] = {
     "drug.no_potency": "{drug} ({ref}) has no potency class in the table for its strength and form",
     "drug.weaker": "{what} is potency class {potency}, weaker than class {limit}",
     "drug.route": "{drug} ({ref}) counts only when taken {routes:or}; route recorded: {route}",
+    "drug.not_intensity": "{drug} ({ref}) is not {level}-intensity at {dose}",
 }
 
 
@@ -103,8 +105,11 @@ class _Formatter(string.Formatter):
             return name.lower() if format_spec == "finding_lower" else name
         if format_spec == "encounter_type":
             return v.encounter_types[value]
-        if format_spec == "encounters":
-            return " or ".join(v.encounter_types[t].lower() for t in value)
+        if format_spec in ("encounters", "a_encounters"):
+            said = " or ".join(v.encounter_types[t].lower() for t in value)
+            if format_spec == "a_encounters":  # with its article: "an office visit or ..."
+                return f"{'an' if said[:1] in 'aeiou' else 'a'} {said}"
+            return said
         if format_spec in ("note_paren", "note_colon"):
             note = value.note if isinstance(value, Evidence) else value
             if not note:

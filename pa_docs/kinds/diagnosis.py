@@ -49,6 +49,9 @@ class DiagnosisRule(RuleBase):
     """ICD-10-CM codes or patterns the policy covers: ``M05.79``, ``M05.*``, ``I10-I16``."""
     exclude: list[str] = []
     """Codes or patterns the policy excludes, even when ``codes`` covers them."""
+    request_only: bool = False
+    """Judge only the request's diagnosis (the code the prescription or claim carries), not the
+    diagnoses of the record."""
 
     def evaluate(self, ctx: Context) -> Result:
         case = ctx.case
@@ -57,8 +60,11 @@ class DiagnosisRule(RuleBase):
         ]
         req = case.request.diagnosis
         req_to_fill = "diagnosis" in case.request.pending
-        if not req_to_fill and req not in {code for _, code in coded}:
-            coded.insert(0, (Evidence("request", None, None, case.request, "diagnosis"), req))
+        request_ev = (Evidence("request", None, None, case.request, "diagnosis"), req)
+        if self.request_only:
+            coded = [] if req_to_fill else [request_ev]
+        elif not req_to_fill and req not in {code for _, code in coded}:
+            coded.insert(0, request_ev)
         records = [e for e, _ in coded]
         excluded = []
         for e, code in coded:

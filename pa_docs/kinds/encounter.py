@@ -23,7 +23,7 @@ WORDS = {
     "precede it.",
     "encounter.found": " (found: {found:comma})",
     "encounter.none": "No {types:encounters}{window} is on record{seen}.",
-    "encounter.find": "Find or document a {types:encounters}{window}.",
+    "encounter.find": "Find or document {types:a_encounters}{window}.",
     "encounter.not_improved": "The {encounter} documents no improvement of symptoms.",
     "encounter.no_improvement": "The record does not show improved symptoms on therapy.",
     "encounter.improvement_unknown": "The {encounter} does not say whether symptoms improved.",

@@ -47,6 +47,7 @@ WORDS = {
     "lab.minutes": ", {minutes:g} minutes at or below {limit}",
     "lab.time_of_need": ", performed at the time of need (the test is {days} days old)",
     "lab.too_old": "{lab} is older than {window}",
+    "lab.after_baseline": "{lab} is after {drugs:list} started ({on})",
     "lab.indeterminate": "{lab} is no usable result",
     "lab.repeat": "Repeat the {test:test}: the result of {on} was indeterminate.",
     "lab.order": "{verb} {test}{context}{by} and record the result{when}{seen}.",
@@ -127,7 +128,11 @@ class LabRule(RuleBase):
     qualifying value, e.g. overnight oximetry ``[">= 5"]``); a result without it is
     ``missing``."""
 
-    _drugs = field_validator("if_positive_treated_with", mode="before")(
+    baseline_before: list[DrugMatch] | None = None
+    """Only results on or before the first start of one of these drugs count (a baseline "prior to
+    any GLP-1"); every result counts while none of them has been started."""
+
+    _drugs = field_validator("if_positive_treated_with", "baseline_before", mode="before")(
         classmethod(lambda cls, v: drug_matches(v))
     )
     _minutes = field_validator("minutes_at_or_below", mode="before")(
@@ -169,6 +174,17 @@ class LabRule(RuleBase):
             for i, lab in ctx.disqualified
             if fits(lab)
         ]
+        if self.baseline_before:
+            started = [th.t.start for th in ctx.matching(self.baseline_before)[0] if th.t.start]
+            if started:
+                first = min(started)
+                drugs = ctx.names(self.baseline_before)
+                notes.extend(
+                    msg("lab.after_baseline", lab=_ev(i, lab), drugs=drugs, on=first)
+                    for i, lab in of_kind
+                    if lab.date > first
+                )
+                of_kind = [(i, lab) for i, lab in of_kind if lab.date <= first]
         indeterminate: Evidence | None = None
         in_window = []
         for i, lab in of_kind:

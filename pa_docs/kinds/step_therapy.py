@@ -36,6 +36,10 @@ WORDS = {
     "({count} different drugs are required).",
     "step.complete_trials": "Document {more} more qualifying trials{of}{length} with their "
     "outcomes ({count} different drugs are required).",
+    "step.complete_trial_match": "Document {more} more qualifying trial{of}{length} with its "
+    "outcome ({count} different therapies of the list are required).",
+    "step.complete_trials_match": "Document {more} more qualifying trials{of}{length} with their "
+    "outcomes ({count} different therapies of the list are required).",
     "step.met": "{trials:semi}.",
     "step.sample": "{drug} from samples ({ref}) does not count",
     "step.aside": " ({notes:semi})",
@@ -44,6 +48,7 @@ WORDS = {
     "{or_contra}.",
     "step.does_not_count": "{trial}: {why}",
     "step.too_few": "{counted} of the {count} drugs required count",
+    "step.too_few_match": "{counted} of the {count} therapies of the list required count",
     "step.no_qualifying": "No qualifying trial counts: {why:semi}.",
     "step.record_outcome": "Record the outcome of the {drug} trial started {start} (inadequate "
     "response, intolerance or response) with its end date.",
@@ -87,13 +92,17 @@ class StepTherapyRule(RuleBase):
     """The shortest trial that counts for an inadequate response (``end - start``, or up to the
     request date while ongoing); intolerance and contraindication count at any length."""
     outcomes: list[StepOutcome] = ["inadequate_response", "intolerance", "contraindication"]
-    """The outcomes that count; ``any``: every trial with a start date counts."""
+    """The outcomes that count; ``any``: every trial with a start date counts (``min_days``, when
+    given, still applies)."""
     contraindication: Literal["any", "all"] = "any"
     """``all``: a contraindication counts only together with contraindications to every drug
     listed (one alone leaves the criterion ``missing``, its action naming the others)."""
     contraindication_drugs: list[DrugMatch] | None = None
     """The drugs whose contraindication counts (with ``any``: only these; with ``all``: all of
     these); ``drugs`` when omitted."""
+    distinct: Literal["drug", "match"] = "drug"
+    """What ``count`` counts: distinct drugs, or distinct entries of ``drugs`` (``match``: two
+    beta-blockers are one "beta-blocker" when the payer lists the class as one therapy)."""
 
     _drugs = field_validator("drugs", "contraindication_drugs", mode="before")(
         classmethod(lambda cls, v: drug_matches(v))
@@ -112,7 +121,7 @@ class StepTherapyRule(RuleBase):
                     msg("step.all_contraindicated", drugs=ctx.names(every)),
                     evidence=[th.evidence() for th in contra],
                 )
-        distinct = {th.drug.key for th in counted}
+        distinct = self._distinct(ctx, counted)
         if len(distinct) >= self.count:
             first = counted[: max(self.count, 1)]
             return Result(
@@ -155,7 +164,8 @@ class StepTherapyRule(RuleBase):
             for th in failing
         ]
         if self.count > 1 and counted:
-            why.insert(0, msg("step.too_few", counted=len(distinct), count=self.count))
+            too_few = "step.too_few" if self.distinct == "drug" else "step.too_few_match"
+            why.insert(0, msg(too_few, counted=len(distinct), count=self.count))
         no_outcome = [th for th in failing if th.t.outcome is None and "any" not in self.outcomes]
         undated = [th for th in failing if th.start_to_fill or th.end_to_fill]
         reason = msg("step.no_qualifying", why=why + aside)
@@ -192,7 +202,12 @@ class StepTherapyRule(RuleBase):
         if "any" in self.outcomes:
             if th.start_to_fill:
                 return msg("step.why.start_to_fill")
-            return None if t.start is not None else msg("step.why.no_start")
+            if t.start is None:
+                return msg("step.why.no_start")
+            length = th.length_days(ctx.request_date) or 0
+            if self.min_days and length < self.min_days:
+                return msg("step.why.too_short", days=length, min_days=self.min_days)
+            return None
         if t.outcome is None:
             return msg("step.why.no_outcome")
         if t.outcome.value not in self.outcomes:
@@ -215,6 +230,16 @@ class StepTherapyRule(RuleBase):
         return (
             self.contraindication_drugs if self.contraindication_drugs is not None else self.drugs
         )
+
+    def _distinct(self, ctx: Context, trials: list[Therapy]) -> set[object]:
+        """What ``count`` counts among ``trials``: their drugs, or the entries of ``drugs`` they
+        match (``distinct: match``)."""
+        if self.distinct == "drug":
+            return {th.drug.key for th in trials}
+        return {
+            next(j for j, m in enumerate(self.drugs) if ctx.drug_match(th, m) is True)
+            for th in trials
+        }
 
     def _contra_drug(self, ctx: Context, th: Therapy) -> bool:
         return ctx.qualifies(th, self._contra_list())
@@ -242,11 +267,12 @@ class StepTherapyRule(RuleBase):
             ]
             code = "step.complete_contra_one" if len(rest) == 1 else "step.complete_contra"
             return msg(code, drugs=ctx.names(rest))
-        have = {th.drug.key for th in partial}
+        have = self._distinct(ctx, partial)
         others = [m for m in self.drugs if not any(ctx.drug_match(th, m) is True for th in partial)]
         more = self.count - len(have)
+        code = "step.complete_trials" if more > 1 else "step.complete_trial"
         return msg(
-            "step.complete_trials" if more > 1 else "step.complete_trial",
+            code if self.distinct == "drug" else f"{code}_match",
             more=more,
             of=msg("step.of", drugs=ctx.names(others)) if others else None,
             length=msg("step.length", days=self.min_days) if self.min_days else None,

@@ -73,6 +73,9 @@ class Drug:
         routed = [c for _, cs in self.by_route for c in cs]
         return tuple(dict.fromkeys((*self.classes, *routed, *self.groups)))
 
+    # statins: (level, lowest daily mg), strongest first
+    intensity: tuple[tuple[str, float], ...] = ()
+
 
 @dataclass
 class Vocabulary:
@@ -190,6 +193,22 @@ class Vocabulary:
                 return cls
         return None
 
+    def intensity(self, drug: Drug, dose: str | None, strength: str | None) -> str | None:
+        """A statin's intensity ('high') from its daily dose in mg, or None when the dose is not
+        recorded in mg or the drug has no intensity in the table.
+
+        The dose is read from the first "N mg" in ``dose`` (the daily dose as prescribed), else in
+        ``strength``; a frequency ("twice daily") is not multiplied in."""
+        mg = _mg(dose) if dose else None
+        if mg is None and strength:
+            mg = _mg(strength)
+        if mg is None:
+            return None
+        for level, lowest in drug.intensity:
+            if mg >= lowest:
+                return level
+        return None
+
 
 #: How similar a name must be to a known one to be offered as "did you mean": 0.8 allows one
 #: edit in a name of five letters, two in a name of ten.
@@ -220,6 +239,11 @@ def percent(text: str) -> str:
     return norm(text)
 
 
+def _mg(text: str) -> float | None:
+    m = re.search(r"(\d+(?:\.\d+)?)\s*mg\b", text.lower())
+    return float(m.group(1)) if m else None
+
+
 @cache
 def vocabulary() -> Vocabulary:
     """The shipped vocabularies (read once per process)."""
@@ -242,6 +266,7 @@ def vocabulary() -> Vocabulary:
     }
     raw = _read("drugs.yaml")
     potency = raw.get("potency", {})
+    intensity = raw.get("statin_intensity", {})
     by_indication = set(raw.get("indication_classes", []))
     drugs = {
         k: Drug(
@@ -255,6 +280,12 @@ def vocabulary() -> Vocabulary:
             ),
             v.get("display"),
             groups=tuple(c for c in v.get("classes", []) if c in by_indication),
+            intensity=tuple(
+                sorted(
+                    ((lvl, float(mg)) for lvl, mg in intensity.get(k, {}).items()),
+                    key=lambda x: -x[1],
+                )
+            ),
             by_route=tuple((r, tuple(c)) for r, c in (v.get("by_route") or {}).items()),
             brand_route=tuple((b, r) for b, r in (v.get("brand_route") or {}).items()),
         )

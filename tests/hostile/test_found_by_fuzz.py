@@ -101,6 +101,8 @@ def _contained_patient(data: Any, by_id: dict[str, Any]) -> None:
         # a name part that is null (a FHIR list may hold null beside an extension)
         lambda d, r: r["pr-1"]["name"][0].update(suffix=[None, "MD"]),
         lambda d, r: r["p-ra-1"]["name"][0].update(suffix=[None]),
+        # a contained resource of a type FHIR does not have (fhir.resources: KeyError)
+        lambda d, r: r["mr-ifx"]["contained"][0].update(resourceType="2029-02-15"),
     ],
     ids=[
         "med->patient",
@@ -109,9 +111,10 @@ def _contained_patient(data: Any, by_id: dict[str, Any]) -> None:
         "role-org->condition",
         "null-suffix",
         "only-null-suffix",
+        "contained-unknown-type",
     ],
 )
-def test_odd_but_valid_chart_links_import_without_a_crash(tmp_path: Path, change: Any) -> None:
+def test_odd_chart_content_imports_without_a_crash(tmp_path: Path, change: Any) -> None:
     run = cli("import-fhir", _bundle_with(tmp_path, change), "--request-date", "2026-11-02",
               "--item", "infliximab", "-o", tmp_path / "case.yaml")  # fmt: skip
     assert run.code == 0, run.err

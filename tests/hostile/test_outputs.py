@@ -6,6 +6,7 @@ not its own, and what it shows never sends control characters to the terminal.""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import stat
@@ -16,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from pypdf import PdfWriter
 
 from pa_docs._files import check_target
 from pa_docs.errors import InputError
@@ -83,6 +85,48 @@ def test_an_input_is_never_overwritten(tmp_path: Path, argv: list[str | Path]) -
     run = cli(*argv)
     assert_input_error(run, "is an input of this command")
     assert {p: p.read_bytes() for p in copies.values()} == before
+
+
+@pytest.fixture
+def sources(tmp_path: Path) -> Path:
+    """A case with an attachment, a practice profile with its assets, and a templates folder."""
+    shutil.copy(EXAMPLE, tmp_path / "case.yaml")
+    with (tmp_path / "case.yaml").open("a", encoding="utf-8") as f:
+        f.write("attachments:\n  - a.pdf\n")
+    pdf = PdfWriter()
+    pdf.add_blank_page(612, 792)
+    pdf.write(tmp_path / "a.pdf")
+    shutil.copy(DENIAL, tmp_path / "denial.yaml")
+    shutil.copy(PROFILE, tmp_path / "profile.yaml")
+    shutil.copytree(ROOT / "examples" / "assets", tmp_path / "assets")
+    (tmp_path / "tpl").mkdir()
+    shutil.copy(ROOT / "templates" / "letter.j2", tmp_path / "tpl" / "letter.j2")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("argv", "target"),
+    [
+        (["packet", "case.yaml"], "a.pdf"),
+        (["letter", "case.yaml", "--format", "html"], "a.pdf"),
+        (["letter", "case.yaml", "--profile", "profile.yaml", "--format", "html"],
+         "assets/logo.png"),
+        (["letter", "case.yaml", "--profile", "profile.yaml", "--format", "docx"],
+         "assets/reference.docx"),
+        (["letter", "case.yaml", "--templates", "tpl", "--format", "html"], "tpl/letter.j2"),
+        (["appeal", "case.yaml", "--denial", "denial.yaml", "--as-of", "2027-01-20", "--draft",
+          "--format", "html"], "a.pdf"),
+        (["export", "pas", "case.yaml", "--draft"], "a.pdf"),
+    ],
+)  # fmt: skip
+def test_no_file_a_document_is_made_from_is_overwritten(
+    sources: Path, argv: list[str], target: str
+) -> None:
+    before = {p: p.read_bytes() for p in sources.rglob("*") if p.is_file()}
+    run = cli(*argv, "-o", target, cwd=sources)
+    assert run.code == 2 and "Traceback" not in run.err, run.err
+    assert f"pa-docs: error: {target}: " in run.err and "is an input of this command" in run.err
+    assert {p: p.read_bytes() for p in sources.rglob("*") if p.is_file()} == before
 
 
 def test_import_fhir_never_overwrites_its_source(tmp_path: Path) -> None:
