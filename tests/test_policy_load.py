@@ -79,3 +79,18 @@ def test_a_practice_file_without_a_readable_id_is_an_error(tmp_path: Path) -> No
     with pytest.raises(PolicyError) as err:
         load_policies([tmp_path])
     assert any(p.field == "id" for p in err.value.problems)
+
+
+def test_every_policy_names_the_text_a_document_applied() -> None:
+    """The footer's edition: the payer's version when stated, else the effective date (when
+    known) and the day the file was last compared with the payer's text; never empty."""
+    policies = load_policies()
+    assert policies["medicare-pap-osa"].edition == "version 52"
+    uhc = policies["uhc-vedolizumab-crohns"]
+    assert uhc.version is None and uhc.effective is not None
+    assert uhc.edition == (
+        f"effective {uhc.effective.isoformat()}, text as read {uhc.last_reviewed.isoformat()}"
+    )
+    aetna = policies["aetna-infliximab-ra"]
+    assert aetna.version is None and aetna.effective is None
+    assert aetna.edition == f"text as read {aetna.last_reviewed.isoformat()}"

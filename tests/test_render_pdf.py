@@ -54,8 +54,10 @@ def test_every_page_has_page_x_of_y_and_the_footer(name: str, packets: dict[str,
     assert n >= 4  # cover, letter, crosswalk, evidence
     for i, page in enumerate(pages, 1):
         assert f"Page {i} of {n}" in page
-        version = f" ({policy.version_label})" if policy.version_label else ""
-        assert f"policy {policy.id}{version} ·" in page
+        # the footer names the text applied: the payer's version, or the day it was read
+        assert f"policy {policy.id} ({policy.edition}) ·" in page
+        if not policy.version:
+            assert f"text as read {policy.last_reviewed.isoformat()}" in page
         assert "version not stated" not in page
         assert case.patient.name in page and case.patient.member_id in page
         assert "sha256:" in page

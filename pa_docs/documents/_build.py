@@ -127,7 +127,7 @@ def build(
     born = marker("birth date") if "birth_date" in p.pending else p.birth_date.isoformat()
     footer = (
         f"{p.name} · born {born} · member {p.member_id} · policy {policy.id}"
-        f"{f' ({policy.version_label})' if policy.version_label else ''} · inputs sha256:{digest}"
+        f" ({policy.edition}) · inputs sha256:{digest}"
     )
     asset_dirs = template_dirs(templates) + ([profile.folder] if profile.folder else [])
     return Document(

@@ -307,6 +307,16 @@ class Policy(_Model):
         """How documents name this policy's version: "version 52", or "" when not known."""
         return f"version {self.version}" if self.version else ""
 
+    @property
+    def edition(self) -> str:
+        """Which text of the policy a document was checked against, for its footer: the payer's
+        version when stated; else its effective date, if known, and the day a person last
+        compared this file with the payer's text ("text as read 2026-12-02")."""
+        if self.version:
+            return self.version_label
+        effective = [f"effective {self.effective.isoformat()}"] if self.effective else []
+        return ", ".join([*effective, f"text as read {self.last_reviewed.isoformat()}"])
+
     def disqualifies(self, test: str, performed_by: str | None) -> Disqualify | None:
         """The rule disqualifying a result of ``test`` performed by ``performed_by``, if any."""
         return next((d for d in self.disqualify if d.applies(test, performed_by)), None)
