@@ -22,7 +22,10 @@ DEBUG_ENV = "PA_DOCS_DEBUG"
 REPORT = "please report it with the command you ran (PA_DOCS_DEBUG=1 shows the traceback)"
 
 _URL_PASSWORD = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^\s:/@]*:)[^\s/]*(@)")
-_KEY_PASSWORD = re.compile(r"(?i)\b(password|passwd|pwd)(\s*[=:]\s*)('[^']*'|\"[^\"]*\"|[^\s,;)]+)")
+# a key, not the last part of a path such as /etc/passwd:1: in an error message
+_KEY_PASSWORD = re.compile(
+    r"(?i)(?<![/\\.])\b(password|passwd|pwd)(\s*[=:]\s*)('[^']*'|\"[^\"]*\"|[^\s,;)]+)"
+)
 # C0 and C1 controls but tab and line feed, DEL, and the line/paragraph separators
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 

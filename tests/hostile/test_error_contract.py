@@ -71,6 +71,18 @@ def test_passwords_are_masked(text: str, hidden: str) -> None:
     assert hidden not in masked and "***" in masked
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/etc/passwd:1: expected a mapping of fields at the top level, got str",
+        "C:\\secrets\\passwd:3: invalid YAML",
+        "cases/old.pwd: is a folder, expected a file",
+    ],
+)
+def test_a_path_that_ends_in_a_password_word_is_printed_whole(text: str) -> None:
+    assert mask_secrets(text) == text
+
+
 def test_a_failed_postgresql_connection_does_not_print_the_password(tmp_path: Path) -> None:
     pytest.importorskip("psycopg")
     url = "postgresql://bob:s3cret-pw@127.0.0.1:1/log"
