@@ -389,3 +389,16 @@ def test_a_draft_letter_puts_the_letterhead_above_the_draft_box() -> None:
     )
     styles = [b.style for b in doc.blocks if b.type == "paragraph"]
     assert styles[0] == "letterhead" and styles[1] == "gap"
+
+
+def test_a_diagnosis_inside_a_sentence_is_not_capitalized_unless_an_eponym() -> None:
+    psoriasis = text_of(build("letter", ROOT / "examples" / "psoriasis-adalimumab-cigna.yaml"))
+    assert "coverage of Humira (adalimumab), " in psoriasis
+    assert "for psoriasis vulgaris (L40.0)" in psoriasis
+    assert "male with psoriasis vulgaris (L40.0)" in psoriasis
+    crohns = text_of(build("letter", example("crohns-vedolizumab-uhc")))
+    assert "male with Crohn's disease of both small and large intestine" in crohns
+    assert "for Crohn's disease of both small and large intestine" in crohns
+    # the table keeps the code set's own capital
+    assert "Diagnosis | K50.812 — Crohn's disease" in crohns
+    assert "Diagnosis | L40.0 — Psoriasis vulgaris" in psoriasis

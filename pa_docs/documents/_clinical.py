@@ -40,6 +40,45 @@ def _labs(case: Case) -> list[Lab]:
     return [lab for lab in case.labs if lab.usable]
 
 
+# Diagnoses whose first word is a person's name: their capital stays inside a sentence.
+EPONYMS = frozenset(
+    [
+        "Addison",
+        "Barrett",
+        "Behcet",
+        "Bell",
+        "Crohn",
+        "Cushing",
+        "Graves",
+        "Hashimoto",
+        "Hodgkin",
+        "Huntington",
+        "Kawasaki",
+        "Lyme",
+        "Parkinson",
+        "Raynaud",
+        "Reiter",
+        "Sjogren",
+        "Still",
+        "Takayasu",
+        "Wegener",
+        "Whipple",
+    ]
+)
+
+
+def in_sentence(description: str | None) -> str | None:
+    """An ICD-10-CM description as written inside a sentence: "Psoriasis vulgaris" becomes
+    "psoriasis vulgaris"; an eponym ("Crohn's disease", "Hodgkin lymphoma") or an acronym at
+    the start ("HIV disease") keeps its capital."""
+    if not description:
+        return description
+    first = description.split(" ", 1)[0]
+    if first[:1].isupper() and first[1:].islower() and first.isalpha() and first not in EPONYMS:
+        return description[:1].lower() + description[1:]
+    return description
+
+
 def band(instrument: str, value: float, diagnosis: str | None = None) -> Band | None:
     """The published band ``value`` falls in, or None (no bands known, or none that applies)."""
     spec = _data("bands").get(instrument)
@@ -290,6 +329,7 @@ def summary(case: Case) -> dict[str, Any]:
         "diagnosis": {
             "code": req.diagnosis,
             "text": dx.description if dx else None,
+            "in_sentence": in_sentence(dx.description) if dx else None,
             "onset": dx.onset.isoformat() if dx and dx.onset else None,
             "years": (
                 round((case.request_date - dx.onset).days / 365.25, 1) if dx and dx.onset else None

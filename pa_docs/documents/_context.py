@@ -237,6 +237,7 @@ def template_context(
             "route": req.route,
             "diagnosis": req.diagnosis,
             "diagnosis_text": dx_desc,
+            "diagnosis_in_sentence": _clinical.in_sentence(dx_desc),
             "urgency": req.urgency,
             "urgency_reason": req.urgency_reason,
             "ndc": req.ndc,
