@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeAlias, TypeVar
@@ -74,40 +74,28 @@ class Message:
 
     def evidence(self) -> list[Evidence]:
         """The evidence this message names, in its parameters and theirs."""
-        out: list[Evidence] = []
-
-        def walk(value: object) -> None:
-            if isinstance(value, Evidence):
-                out.append(value)
-            elif isinstance(value, Message):
-                for v in value.params.values():
-                    walk(v)
-            elif isinstance(value, list | tuple):
-                for v in value:
-                    walk(v)
-
-        walk(self)
-        return out
+        return [v for v in _nested(self) if isinstance(v, Evidence)]
 
     def messages(self) -> list[Message]:
         """This message and every message in its parameters, depth first."""
-        out: list[Message] = []
-
-        def walk(value: object) -> None:
-            if isinstance(value, Message):
-                out.append(value)
-                for v in value.params.values():
-                    walk(v)
-            elif isinstance(value, list | tuple):
-                for v in value:
-                    walk(v)
-
-        walk(self)
-        return out
+        return [v for v in _nested(self) if isinstance(v, Message)]
 
     def to_dict(self) -> dict[str, Any]:
         """The message as JSON: its code, and its parameters (evidence as refs)."""
         return {"code": self.code, "params": {k: _plain(v) for k, v in self.params.items()}}
+
+
+def _nested(value: object) -> Iterator[object]:
+    """``value`` and, depth first, the messages and evidence inside it: a message's parameters,
+    a list's items."""
+    if isinstance(value, Evidence | Message):
+        yield value
+    if isinstance(value, Message):
+        for v in value.params.values():
+            yield from _nested(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _nested(v)
 
 
 def _plain(value: Any) -> Any:
