@@ -70,6 +70,14 @@ LINE_OF_BUSINESS = {  # case line of business -> Source of Payment Typology
     "medicaid": ("2", "MEDICAID"),
 }
 
+# a case request's kind -> the resource that orders it (and back, on import)
+ORDER_TYPES = {
+    "drug": "MedicationRequest",
+    "device": "DeviceRequest",
+    "procedure": "ServiceRequest",
+}
+# a lab's result -> its v3 ObservationInterpretation code (and back, on import)
+INTERPRETATION_CODES = {"positive": "POS", "negative": "NEG", "indeterminate": "IND"}
 EXPEDITED = "Expedited review: "  # how the Claim's message giving the reason for urgency starts
 
 PROFILES = {

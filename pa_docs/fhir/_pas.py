@@ -38,9 +38,11 @@ from ._out import (
     EXT_TREATMENT_SOURCE,
     HCPCS,
     ICD10CM,
+    INTERPRETATION_CODES,
     LINE_OF_BUSINESS,
     LOINC,
     NDC,
+    ORDER_TYPES,
     PADOCS_CASE,
     PADOCS_COMPONENT,
     PADOCS_ENCOUNTER,
@@ -54,12 +56,8 @@ from ._out import (
 from ._util import FILL, Fill, Item, codings, concept_text, number, reference, table, to_date
 from ._validate import Resource
 
-ORDER_KINDS = {
-    "MedicationRequest": "drug",
-    "DeviceRequest": "device",
-    "ServiceRequest": "procedure",
-}
-_RESULTS = {"POS": "positive", "NEG": "negative", "IND": "indeterminate"}
+ORDER_KINDS = {resource: kind for kind, resource in ORDER_TYPES.items()}
+_RESULTS = {code: result for result, code in INTERPRETATION_CODES.items()}
 _BRAND = re.compile(r"^(.*?)\s*\[([^\]]+)\]$")
 
 

@@ -29,7 +29,9 @@ from ._out import (
     EXT_TREATMENT_SOURCE,
     ICD10CM,
     INTERPRETATION,
+    INTERPRETATION_CODES,
     LOINC,
+    ORDER_TYPES,
     PADOCS_COMPONENT,
     PADOCS_ENCOUNTER,
     PADOCS_FINDING,
@@ -50,12 +52,6 @@ from ._out import (
 from ._questionnaire import RESULTS
 from ._util import table
 
-ORDER_TYPES = {
-    "drug": "MedicationRequest",
-    "device": "DeviceRequest",
-    "procedure": "ServiceRequest",
-}
-_INTERPRETATION = {"positive": "POS", "negative": "NEG", "indeterminate": "IND"}
 _ENCOUNTER_CLASS = {"office_visit": "AMB", "face_to_face": "AMB", "telehealth": "VR"}
 _ACT_CODE = f"{TERMINOLOGY}/v3-ActCode"
 
@@ -191,7 +187,7 @@ def lab(case: Case, ids: Ids, i: int) -> dict[str, Any]:
     else:
         res["dataAbsentReason"] = concept(coding(f"{TERMINOLOGY}/data-absent-reason", "unknown"))
     if item.result:
-        code_ = _INTERPRETATION[item.result]
+        code_ = INTERPRETATION_CODES[item.result]
         res["interpretation"] = [concept(coding(INTERPRETATION, code_, item.result.capitalize()))]
     _note(res, item.note)
     if sleep:
