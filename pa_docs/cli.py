@@ -21,6 +21,7 @@ from typing import Annotated, Any
 import typer
 
 from ._console import say
+from ._options import CaseArg, CriteriaOpt, PolicyOpt
 from .errors import InputError
 
 app = typer.Typer(
@@ -59,14 +60,6 @@ def _register_subcommands() -> None:
     register(criteria_app, app)
 
 
-CaseArg = Annotated[Path, typer.Argument(help="The case file (YAML).", show_default=False)]
-PolicyOpt = Annotated[
-    str | None, typer.Option("--policy", help="Policy id; chosen from the case when omitted.")
-]
-CriteriaOpt = Annotated[
-    list[Path] | None,
-    typer.Option("--criteria", help="A folder of extra policy YAML files (repeatable)."),
-]
 StrictOpt = Annotated[
     bool,
     typer.Option(

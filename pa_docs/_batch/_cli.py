@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from .._options import CriteriaOpt
+
 if TYPE_CHECKING:
     from ._model import Row
 
@@ -55,10 +57,7 @@ def batch_command(
         Path | None,
         typer.Option("--profile", help="Practice profile (YAML): letterhead and signer."),
     ] = None,
-    criteria: Annotated[
-        list[Path] | None,
-        typer.Option("--criteria", help="A folder of extra policy YAML files (repeatable)."),
-    ] = None,
+    criteria: CriteriaOpt = None,
     templates: Annotated[
         Path | None,
         typer.Option(

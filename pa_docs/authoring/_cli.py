@@ -9,6 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
+from .._options import CriteriaOpt
+
 FolderArg = Annotated[
     Path | None,
     typer.Argument(
@@ -111,10 +113,7 @@ def currency_command(
             show_default=False,
         ),
     ],
-    criteria: Annotated[
-        list[Path] | None,
-        typer.Option("--criteria", help="A folder of extra policy YAML files (repeatable)."),
-    ] = None,
+    criteria: CriteriaOpt = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="The date to judge on (default today).")
     ] = None,

@@ -13,19 +13,13 @@ from typing import Annotated, Any
 
 import typer
 
+from .._options import CaseArg, CriteriaOpt, PolicyOpt
+
 export_app = typer.Typer(
     help="Hand a checked case to an EHR or clearinghouse as Da Vinci FHIR resources.",
     no_args_is_help=True,
 )
 
-CaseArg = Annotated[Path, typer.Argument(help="The case file (YAML).", show_default=False)]
-PolicyOpt = Annotated[
-    str | None, typer.Option("--policy", help="Policy id; chosen from the case when omitted.")
-]
-CriteriaOpt = Annotated[
-    list[Path] | None,
-    typer.Option("--criteria", help="A folder of extra policy YAML files (repeatable)."),
-]
 OutOpt = Annotated[
     Path | None,
     typer.Option("-o", "--output", help="JSON file to write (default: print to stdout)."),

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from .._options import CriteriaOpt
 from ..errors import InputError
 from ..log._cli import Db
 
@@ -94,10 +95,7 @@ def serve_command(
         Path | None,
         typer.Option("--profile", help="Practice profile (YAML) for the documents' letterhead."),
     ] = None,
-    criteria: Annotated[
-        list[Path] | None,
-        typer.Option("--criteria", help="A folder of extra policy YAML files (repeatable)."),
-    ] = None,
+    criteria: CriteriaOpt = None,
 ) -> None:
     """Serve the workbench: work list, cases, documents, case log and KPIs in a browser."""
     if (cert is None) != (key is None):
