@@ -402,3 +402,6 @@ def test_a_diagnosis_inside_a_sentence_is_not_capitalized_unless_an_eponym() -> 
     # the table keeps the code set's own capital
     assert "Diagnosis | K50.812 — Crohn's disease" in crohns
     assert "Diagnosis | L40.0 — Psoriasis vulgaris" in psoriasis
+    # a first word followed by a comma is a word all the same
+    spine = text_of(build("letter", ROOT / "examples" / "lumbar-mri-aetna.yaml"))
+    assert "male with radiculopathy, lumbar region (M54.16)" in spine

@@ -73,7 +73,7 @@ def in_sentence(description: str | None) -> str | None:
     the start ("HIV disease") keeps its capital."""
     if not description:
         return description
-    first = description.split(" ", 1)[0]
+    first = description.split(" ", 1)[0].rstrip(",;:")  # "Radiculopathy, lumbar region"
     if first[:1].isupper() and first[1:].islower() and first.isalpha() and first not in EPONYMS:
         return description[:1].lower() + description[1:]
     return description
